@@ -1,0 +1,217 @@
+// Ports: what the services need from the outside world. The store (src/store) implements them for SQLite now
+// and PostgreSQL later (scale-out issue); one contract test suite runs against every implementation.
+// All methods are async so a networked database fits the same shape.
+import type { Feedback, LeadEvent, Offer, OfferStatus } from './offer.ts';
+import type { CrmKind, Lead, LeadData, LeadStatus } from './lead.ts';
+import type { Partner, PartnerData, PartnerStats, User } from './partner.ts';
+import type { WriteBack } from './write-back.ts';
+
+export interface Clock { now(): Date }
+export interface IdGenerator { next(): string }
+
+// ---------- leads ----------
+export interface IncomingLead {
+  readonly crm: CrmKind;
+  readonly externalId: string;
+  readonly data: LeadData;
+  readonly contentHash: string;
+  readonly crmStamp: string;
+  readonly crmConverted: boolean;
+  readonly crmOpportunityId: string | null;
+}
+
+export type UpsertOutcome =
+  | { readonly kind: 'created'; readonly lead: Lead }
+  | { readonly kind: 'changed'; readonly lead: Lead; readonly previous: Lead }
+  | { readonly kind: 'unchanged'; readonly lead: Lead };
+
+export interface LeadQuery {
+  readonly status?: readonly LeadStatus[];
+  readonly partnerId?: string;
+  readonly partnerIds?: readonly string[];
+  readonly feedbackDueBefore?: Date;
+  readonly limit?: number;
+  readonly offset?: number;
+}
+
+export interface LeadRepository {
+  get(id: string): Promise<Lead | null>;
+  getByExternalId(crm: CrmKind, externalId: string): Promise<Lead | null>;
+  /**
+   * Insert new leads and update changed ones (by content hash) in one go; unchanged ones only get their
+   * crmStamp refreshed. New leads start as status `new`, version 1.
+   */
+  upsertIncoming(batch: readonly IncomingLead[], now: Date, newId: () => string): Promise<UpsertOutcome[]>;
+  /** Optimistic write: fails (returns false) when the stored version is not `lead.version - 1`. */
+  save(lead: Lead): Promise<boolean>;
+  list(q: LeadQuery): Promise<Lead[]>;
+  countByStatus(): Promise<Record<string, number>>;
+}
+
+// ---------- partners and users ----------
+export interface IncomingPartner {
+  readonly crm: CrmKind | 'local';
+  readonly externalId: string;
+  readonly data: PartnerData;
+  readonly contentHash: string;
+}
+
+export interface PartnerRepository {
+  get(id: string): Promise<Partner | null>;
+  getByExternalId(externalId: string): Promise<Partner | null>;
+  /** Upsert by (crm, externalId); resolves parentId from data.parentExternalId once all are stored. */
+  upsertMany(batch: readonly IncomingPartner[], now: Date, newId: () => string): Promise<{ created: number; changed: number; unchanged: number }>;
+  listActive(): Promise<Partner[]>;
+  list(): Promise<Partner[]>;
+  /** Direct children and all descendants (distributor → resellers). */
+  descendants(id: string): Promise<Partner[]>;
+  stats(partnerIds: readonly string[] | 'all', now: Date, recentWindowDays: number): Promise<Map<string, PartnerStats>>;
+}
+
+export interface UserRepository {
+  get(id: string): Promise<User | null>;
+  getByEmail(email: string): Promise<User | null>;
+  upsert(user: User): Promise<void>;
+  listByOrg(orgId: string): Promise<User[]>;
+}
+
+// ---------- offers, feedback, history ----------
+export interface NewOffer {
+  readonly leadId: string;
+  readonly partnerId: string;
+  readonly wave: number;
+  readonly score: number;
+  readonly rank: number;
+  readonly offeredAt: Date;
+  readonly expiresAt: Date;
+  /** The match explanation for this candidate (criterion → contribution), stored for `explain`. */
+  readonly explanation: Readonly<Record<string, unknown>>;
+}
+
+export interface OfferRepository {
+  /** Creates offers; an existing (leadId, partnerId) pair is left as it is (idempotent re-run). Returns created ones. */
+  createMany(offers: readonly NewOffer[], newId: () => string): Promise<Offer[]>;
+  listByLead(leadId: string): Promise<Offer[]>;
+  /** Open offers visible to these partners (pick list), newest first. */
+  listOpenForPartners(partnerIds: readonly string[], limit: number): Promise<Offer[]>;
+  get(id: string): Promise<Offer | null>;
+  /** Close every open offer of a lead: `winnerPartnerId`'s becomes `reserved`, the rest `closeAs`. */
+  closeForLead(leadId: string, closeAs: Exclude<OfferStatus, 'open' | 'reserved'>, now: Date, winnerPartnerId?: string): Promise<number>;
+  decline(leadId: string, partnerId: string, reason: string, now: Date): Promise<boolean>;
+  /** Open offers whose deadline has passed. */
+  listExpiring(now: Date, limit: number): Promise<Offer[]>;
+  explanation(offerId: string): Promise<Readonly<Record<string, unknown>> | null>;
+}
+
+export interface FeedbackRepository {
+  add(f: Feedback): Promise<void>;
+  listByLead(leadId: string): Promise<Feedback[]>;
+  last(leadId: string): Promise<Feedback | null>;
+}
+
+export interface EventRepository {
+  append(events: readonly LeadEvent[]): Promise<void>;
+  listByLead(leadId: string): Promise<LeadEvent[]>;
+}
+
+// ---------- sync: outbox, quarantine, cursors, runs ----------
+export interface OutboxItem {
+  readonly id: number;
+  readonly key: string;
+  readonly writeBack: WriteBack;
+  /** Bumped whenever a newer snapshot is coalesced into this pending item. */
+  readonly revision: number;
+  readonly attempts: number;
+  readonly nextAttemptAt: Date;
+  readonly lastError: string | null;
+}
+
+export interface OutboxRepository {
+  /** Coalesce: replaces the pending item with the same key (bumping its revision) or inserts a new one. */
+  enqueue(items: readonly WriteBack[], now: Date): Promise<void>;
+  /** Pending items due now, oldest first. */
+  due(now: Date, limit: number, targets?: readonly WriteBack['target'][]): Promise<OutboxItem[]>;
+  /** Mark done only if the revision is still the one sent (a newer snapshot stays pending). */
+  complete(done: ReadonlyArray<{ id: number; revision: number }>, now: Date): Promise<number>;
+  /** Schedule a retry with the error recorded (codes and messages only). */
+  retryLater(id: number, revision: number, nextAttemptAt: Date, error: string): Promise<void>;
+  /** Move to quarantine (kept until retried or dropped). */
+  quarantine(id: number, revision: number, reason: QuarantineReason, now: Date): Promise<void>;
+  backlog(): Promise<{ pending: number; oldest: Date | null; quarantined: number }>;
+  /** Put quarantined write-backs back in the queue (after a mapping fix). */
+  requeueQuarantined(ids: readonly number[] | 'all', now: Date): Promise<number>;
+}
+
+export interface QuarantineReason {
+  readonly code: string;
+  readonly message: string;
+  /** The mapping file and line that produced the failing value, when known. */
+  readonly source?: string;
+  readonly fields?: readonly string[];
+}
+
+export interface QuarantinedRecord {
+  readonly id: number;
+  readonly kind: 'record' | 'write-back';
+  readonly crm: CrmKind;
+  readonly object: string;
+  readonly externalId: string;
+  readonly reason: QuarantineReason;
+  readonly payload: unknown;
+  readonly createdAt: Date;
+  readonly attempts: number;
+}
+
+export interface QuarantineRepository {
+  /** Records that failed the mapping: one row per (crm, object, externalId), replaced on a later failure. */
+  putRecord(r: Omit<QuarantinedRecord, 'id' | 'kind' | 'createdAt' | 'attempts'>, now: Date): Promise<void>;
+  /** A later good version of the record lifts its quarantine. */
+  release(crm: CrmKind, object: string, externalIds: readonly string[]): Promise<number>;
+  list(kind?: 'record' | 'write-back', limit?: number): Promise<QuarantinedRecord[]>;
+  drop(ids: readonly number[]): Promise<number>;
+  count(): Promise<{ record: number; writeBack: number }>;
+}
+
+export interface Cursor {
+  /** Last fully read change stamp (ISO, CRM precision) and the id of the last record at that stamp. */
+  readonly stamp: string;
+  readonly lastId: string | null;
+}
+
+export interface CursorRepository {
+  get(crm: CrmKind, object: string): Promise<Cursor | null>;
+  set(crm: CrmKind, object: string, cursor: Cursor, now: Date): Promise<void>;
+  list(): Promise<Array<{ crm: CrmKind; object: string; cursor: Cursor; updatedAt: Date }>>;
+}
+
+export interface RunRepository {
+  start(kind: string, now: Date): Promise<number>;
+  finish(id: number, now: Date, summary: Readonly<Record<string, unknown>>, ok: boolean): Promise<void>;
+  last(kind: string, limit: number): Promise<Array<{ id: number; kind: string; startedAt: Date; finishedAt: Date | null; ok: boolean | null; summary: Record<string, unknown> }>>;
+}
+
+/** Small durable settings: rotated refresh tokens, API usage snapshots. */
+export interface KeyValueRepository {
+  get(key: string): Promise<string | null>;
+  set(key: string, value: string, now: Date): Promise<void>;
+}
+
+export interface Store {
+  readonly leads: LeadRepository;
+  readonly partners: PartnerRepository;
+  readonly users: UserRepository;
+  readonly offers: OfferRepository;
+  readonly feedback: FeedbackRepository;
+  readonly events: EventRepository;
+  readonly outbox: OutboxRepository;
+  readonly quarantine: QuarantineRepository;
+  readonly cursors: CursorRepository;
+  readonly runs: RunRepository;
+  readonly kv: KeyValueRepository;
+  /**
+   * Run `fn` in one database transaction: every repository on `tx` writes inside it, and it commits only when
+   * `fn` resolves. Serialised: no two transactions interleave (SQLite: BEGIN IMMEDIATE).
+   */
+  transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,133 @@
+// `demo` (what `npm start` runs): the built-in Salesforce emulator seeded with partners and a few hundred
+// Leads, leadrelay set up and synced against it over real HTTP, some partner activity, and a printout of what
+// happened and where to look next. `--keep-running` leaves the daemon and the emulator up until Ctrl-C.
+import { rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { LoadedConfig } from '../../config/index.ts';
+import { leadRecords, MQL_STATUS, partnerAccounts } from '../../demo/seed-data.ts';
+import { startSalesforceEmulator } from '../../emulators/salesforce/index.ts';
+import type { SalesforceEmulator } from '../../emulators/salesforce/index.ts';
+import { createLogger } from '../../lib/logger.ts';
+import type { App } from '../../runtime/app.ts';
+import { buildApp } from '../../runtime/app.ts';
+import { runDaemon } from '../../scheduler/daemon.ts';
+import { recordFeedback } from '../../services/feedback.ts';
+import { reserve } from '../../services/reserve.ts';
+import { seededRandom } from '../../services/context.ts';
+import { runSyncCycle } from '../../sync/cycle.ts';
+import type { CliIO } from '../shared.ts';
+import { globalOptions } from '../shared.ts';
+import { cycleObjects, printCycle } from './sync.ts';
+
+export const demoCredentials = { username: 'integration@leadrelay.test', password: 'pass', clientId: 'leadrelay-client', clientSecret: 'leadrelay-secret' };
+
+/** Point a loaded config at an emulator (demo and tests). */
+export function useEmulator(c: LoadedConfig, url: string, storeUrl: string): LoadedConfig {
+  return {
+    ...c,
+    crm: 'salesforce',
+    store: { ...c.store, url: storeUrl },
+    salesforce: {
+      ...c.salesforce, loginUrl: url, instanceUrl: url,
+      auth: { ...c.salesforce.auth, flow: 'password', clientId: demoCredentials.clientId, clientSecret: demoCredentials.clientSecret, username: demoCredentials.username, password: demoCredentials.password },
+    },
+    sync: { ...c.sync, settleSeconds: 0 },
+  };
+}
+
+/** Seed partner Accounts, one partner user Contact each, and Leads. Returns the lead count seeded. */
+export function seedDemoOrg(emu: SalesforceEmulator, opts: { partners: number; leads: number; mqlShare: number; incompleteMqls: number; seed?: number }): void {
+  const accounts = partnerAccounts(opts.partners, { seed: opts.seed ?? 7 });
+  const ids = emu.seed('Account', accounts);
+  // Resellers hang under the distributor of their batch of ten (ParentId), as in a real channel tree.
+  ids.forEach((id, i) => {
+    if (i % 10 !== 0) emu.update('Account', id, { ParentId: ids[i - (i % 10)] });
+  });
+  emu.seed('Contact', ids.map((accountId, i) => ({
+    FirstName: 'Partner', LastName: `User ${i + 1}`, AccountId: accountId, Email: `sales${i + 1}@partner-${i + 1}.test`, LeadRelay_User__c: true,
+  })));
+  emu.seed('Lead', leadRecords(opts.leads, { mqlShare: opts.mqlShare, incompleteMqls: opts.incompleteMqls, seed: opts.seed ?? 11 }));
+}
+
+async function simulatePartners(io: CliIO, app: App, count: number): Promise<{ reserved: number; feedback: number }> {
+  const r = seededRandom(3);
+  const offered = await app.store.leads.list({ status: ['offered'], limit: count });
+  let reserved = 0;
+  let feedback = 0;
+  for (const lead of offered) {
+    const offers = await app.store.offers.listByLead(lead.id);
+    const first = offers.find((o) => o.status === 'open');
+    if (first === undefined) continue;
+    const res = await reserve(app.ctx, { leadId: lead.id, partnerId: first.partnerId, userId: null });
+    if (!res.ok) continue;
+    reserved++;
+    const steps = [['contacted'], ['contacted', 'meeting'], ['contacted', 'meeting', 'proposal'], ['contacted', 'meeting', 'proposal', 'won'], ['contacted', 'lost']][Math.floor(r() * 5)]!;
+    for (const status of steps) {
+      const f = await recordFeedback(app.ctx, {
+        leadId: lead.id, partnerId: first.partnerId, userId: null, status: status as 'contacted',
+        amount: status === 'proposal' || status === 'won' ? Math.round(8000 + r() * 40000) : null,
+        closeDate: status === 'won' ? new Date().toISOString().slice(0, 10) : null,
+        lostReason: status === 'lost' ? 'went with a competitor' : null, comment: null,
+      });
+      if (f.ok) feedback++;
+    }
+  }
+  io.out(`partners acted: ${reserved} leads reserved, ${feedback} feedback entries recorded`);
+  return { reserved, feedback };
+}
+
+export function registerDemo(program: Command, io: CliIO): void {
+  program.command('demo')
+    .description('run leadrelay end to end against the built-in Salesforce emulator (no credentials needed)')
+    .option('--leads <n>', 'Leads to seed', (v) => Number.parseInt(v, 10), 400)
+    .option('--partners <n>', 'partner Accounts to seed', (v) => Number.parseInt(v, 10), 40)
+    .option('--db <file>', 'SQLite file for the demo (recreated)', '.leadrelay/demo.db')
+    .option('--keep-running', 'keep the daemon and the emulator running until Ctrl-C')
+    .option('--port <n>', 'emulator port (default: any free port)', (v) => Number.parseInt(v, 10), 0)
+    .action(async (o: { leads: number; partners: number; db: string; keepRunning?: boolean; port: number }, cmd: Command) => {
+      const dbFile = resolve(io.cwd, o.db);
+      for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
+      const emu = await startSalesforceEmulator({ port: o.port });
+      const logger = io.logger ?? createLogger({ level: 'warn' });
+      const app = await buildApp({
+        configPath: globalOptions(cmd).config, env: io.env, cwd: io.cwd, logger,
+        override: (c) => useEmulator(c, emu.url, `sqlite:${dbFile}`),
+      });
+      try {
+        io.out(`Salesforce emulator listening on ${emu.url} (jsforce talks to it over HTTP, as to a real org)`);
+        const ac = new AbortController();
+        const connector = app.connector();
+        await connector.connect(ac.signal);
+        const setup = await connector.setup({ plan: false, signal: ac.signal });
+        io.out(`setup salesforce: ${setup.applied.length} fields and picklist values created from mappings/salesforce/*.yaml`);
+        seedDemoOrg(emu, { partners: o.partners, leads: o.leads, mqlShare: 0.6, incompleteMqls: Math.round(o.leads * 0.05) });
+        io.out(`seeded ${o.partners} partner Accounts (with partner users) and ${o.leads} Leads, ${Math.round(o.leads * 0.6)} of them with Status '${MQL_STATUS}'`);
+        const first = await runSyncCycle(app.ctx, connector, cycleObjects(app), { signal: ac.signal });
+        printCycle(io, first);
+        await simulatePartners(io, app, 25);
+        const second = await runSyncCycle(app.ctx, connector, cycleObjects(app), { signal: ac.signal });
+        io.out('second cycle (writes the partners\' reservations and feedback back):');
+        printCycle(io, second);
+        const leads = emu.all('Lead');
+        const byStatus = new Map<string, number>();
+        for (const l of leads) {
+          const s = String(l['LeadRelay_Partner_Status__c'] ?? '(untouched)');
+          byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
+        }
+        io.out(`in the emulated org: Leads by LeadRelay_Partner_Status__c: ${[...byStatus].map(([k, v]) => `${k} ${v}`).join(', ')}; Opportunities: ${emu.all('Opportunity').length}`);
+        const sample = (await app.store.leads.list({ status: ['contacted', 'meeting', 'proposal', 'won'], limit: 1 }))[0];
+        io.out('where to look next:');
+        io.out(`  leadrelay --config <yours> status            (or: node bin/leadrelay demo --keep-running, then status against ${join(o.db)})`);
+        if (sample) io.out(`  lead ${sample.id} went through the whole loop: node bin/leadrelay leads show ${sample.id} (with LEADRELAY store ${o.db})`);
+        io.out('  README.md: connecting a real Salesforce org, config and mapping reference');
+        if (o.keepRunning) {
+          io.out(`daemon running against ${emu.url}; Ctrl-C stops it`);
+          await runDaemon(app, { runAtStart: false });
+        }
+      } finally {
+        await app.close();
+        await emu.close();
+      }
+    });
+}

@@ -1,0 +1,43 @@
+// `status`: what an operator checks first — cursors, queues, outbox backlog, quarantine, last runs, API usage.
+import type { Command } from 'commander';
+import type { CliIO } from '../shared.ts';
+import { printJson, printTable, withApp } from '../shared.ts';
+
+export function registerStatus(program: Command, io: CliIO): void {
+  program.command('status')
+    .description('cursors, lead counts, qualification queue, outbox backlog, quarantine, last runs and API usage')
+    .option('--json', 'print JSON')
+    .action(async (o: { json?: boolean }, cmd: Command) => {
+      await withApp(io, cmd, async (app) => {
+        const [cursors, counts, backlog, quarantine, runs] = await Promise.all([
+          app.store.cursors.list(), app.store.leads.countByStatus(), app.store.outbox.backlog(), app.store.quarantine.count(),
+          app.store.runs.last('sync', 5),
+        ]);
+        const lastSummary = runs[0]?.summary as { quota?: { used: number; limit: number } | null; apiCalls?: Record<string, number> } | undefined;
+        const status = {
+          crm: app.config.crm,
+          cursors: cursors.map((c) => ({ crm: c.crm, object: c.object, stamp: c.cursor.stamp, lastId: c.cursor.lastId, savedAt: c.updatedAt.toISOString() })),
+          leads: counts,
+          qualificationQueue: (counts['needs_qualification'] ?? 0) + (counts['returned'] ?? 0),
+          outbox: { pending: backlog.pending, oldestPending: backlog.oldest?.toISOString() ?? null, quarantined: backlog.quarantined },
+          quarantine: quarantine,
+          lastRuns: runs.map((r) => ({ id: r.id, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, ok: r.ok })),
+          apiUsage: { lastRunCalls: lastSummary?.apiCalls ?? {}, orgQuota: lastSummary?.quota ?? null },
+        };
+        if (o.json) {
+          printJson(io, status);
+          return;
+        }
+        io.out(`crm: ${status.crm}`);
+        io.out('cursors:');
+        printTable(io, status.cursors);
+        io.out(`leads: ${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}`);
+        io.out(`qualification queue: ${status.qualificationQueue}`);
+        io.out(`outbox: ${backlog.pending} pending${backlog.oldest ? ` (oldest ${backlog.oldest.toISOString()})` : ''}, ${backlog.quarantined} quarantined write-backs`);
+        io.out(`quarantined records: ${quarantine.record}`);
+        io.out(`API usage (last run): ${Object.entries(status.apiUsage.lastRunCalls).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}${status.apiUsage.orgQuota ? `; org ${status.apiUsage.orgQuota.used}/${status.apiUsage.orgQuota.limit}` : ''}`);
+        io.out('last runs:');
+        printTable(io, status.lastRuns);
+      });
+    });
+}

@@ -1,0 +1,50 @@
+// What every use case needs, injected (CONVENTIONS rule 12): the store, a clock, ids, randomness, a logger and
+// the settings derived from the validated config at the edge. No module singletons.
+import { createHash, randomUUID } from 'node:crypto';
+import type { LeadData } from '../domain/lead.ts';
+import { canonicalJson } from '../domain/lead.ts';
+import type { Clock, IdGenerator, Store } from '../domain/ports.ts';
+import type { OpportunityStage } from '../domain/write-back.ts';
+import type { Logger } from '../lib/logger.ts';
+import type { MatchingConfig, QualificationConfig } from '../rules/config-schema.ts';
+
+export interface ServiceSettings {
+  readonly qualification: QualificationConfig;
+  readonly matching: MatchingConfig;
+  readonly offers: { readonly waveHours: number; readonly waves: number };
+  readonly feedback: { readonly firstHours: number; readonly updateDays: number };
+  readonly outbox: { readonly maxAttempts: number; readonly retryBaseSeconds: number };
+  /** Feedback statuses that create or move the CRM opportunity (from the opportunity mapping's `stages`). */
+  readonly opportunityStages: readonly OpportunityStage[];
+}
+
+export interface ServiceContext {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly ids: IdGenerator;
+  readonly random: () => number;
+  readonly logger: Logger;
+  readonly settings: ServiceSettings;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+export const uuidIds: IdGenerator = { next: () => randomUUID() };
+
+export function contentHash(value: LeadData | object): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('base64url');
+}
+
+/** A seeded PRNG (mulberry32) for reproducible runs and tests; production passes Math.random. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export const HOUR = 3_600_000;
+export const DAY = 24 * HOUR;

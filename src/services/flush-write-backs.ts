@@ -1,0 +1,101 @@
+// Flush the outbox to the CRM. Items are full-state snapshots coalesced per CRM record, so the flush is
+// crash-safe by construction: a kill -9 after the CRM applied a batch but before we marked it done re-sends
+// the same snapshot (harmless; opportunities are upserted by external id). An item is marked done only if no
+// newer snapshot was coalesced into it meanwhile (revision check in the store).
+import type { CrmConnector, WriteOutcome } from '../connectors/contract.ts';
+import { withdrawLead } from '../domain/lifecycle.ts';
+import type { OutboxItem, Store } from '../domain/ports.ts';
+import type { ServiceContext } from './context.ts';
+
+export interface FlushSummary {
+  sent: number;
+  ok: number;
+  retried: number;
+  quarantined: number;
+  gone: number;
+  batches: number;
+  /** Set when the CRM could not be reached at all; everything stays pending. */
+  stopped: string | null;
+}
+
+/** Items per connector.write call; the connector splits them into CRM batches (Salesforce 200, HubSpot 100). */
+const FLUSH_CHUNK = 2000;
+
+export async function flushWriteBacks(ctx: ServiceContext, connector: CrmConnector, signal: AbortSignal): Promise<FlushSummary> {
+  const sum: FlushSummary = { sent: 0, ok: 0, retried: 0, quarantined: 0, gone: 0, batches: 0, stopped: null };
+  const seen = new Set<number>();
+  for (;;) {
+    signal.throwIfAborted();
+    const now = ctx.clock.now();
+    // Items retried in this flush are due later; `seen` keeps one flush from looping on the same item.
+    const due = (await ctx.store.outbox.due(now, FLUSH_CHUNK)).filter((i) => !seen.has(i.id));
+    if (due.length === 0) return sum;
+    for (const i of due) seen.add(i.id);
+    let outcomes: WriteOutcome[];
+    try {
+      outcomes = await connector.write(due.map((i) => i.writeBack), signal);
+    } catch (e) {
+      if (signal.aborted) throw e;
+      sum.stopped = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      ctx.logger.warn('write-back flush stopped; items stay pending', { error: sum.stopped, pending: due.length });
+      return sum;
+    }
+    if (outcomes.length !== due.length) throw new Error(`connector returned ${outcomes.length} outcomes for ${due.length} write-backs`);
+    sum.sent += due.length;
+    sum.batches++;
+    await settle(ctx, due, outcomes, sum);
+  }
+}
+
+async function settle(ctx: ServiceContext, items: readonly OutboxItem[], outcomes: readonly WriteOutcome[], sum: FlushSummary): Promise<void> {
+  const now = ctx.clock.now();
+  const { maxAttempts, retryBaseSeconds } = ctx.settings.outbox;
+  await ctx.store.transaction(async (tx) => {
+    const done: Array<{ id: number; revision: number }> = [];
+    for (let k = 0; k < items.length; k++) {
+      const item = items[k]!;
+      const o = outcomes[k]!;
+      if (o.status === 'ok') {
+        done.push({ id: item.id, revision: item.revision });
+        sum.ok++;
+      } else if (o.status === 'retry') {
+        if (item.attempts + 1 >= maxAttempts) {
+          await tx.outbox.quarantine(item.id, item.revision, { code: o.code, message: `gave up after ${maxAttempts} attempts: ${o.message}` }, now);
+          sum.quarantined++;
+        } else {
+          const backoff = o.retryAfterMs ?? retryBaseSeconds * 1000 * 2 ** item.attempts;
+          await tx.outbox.retryLater(item.id, item.revision, new Date(now.getTime() + backoff), `${o.code}: ${o.message}`);
+          sum.retried++;
+        }
+      } else if (o.status === 'failed') {
+        await tx.outbox.quarantine(item.id, item.revision, o.reason, now);
+        sum.quarantined++;
+        ctx.logger.warn('write-back quarantined', { key: item.key, code: o.reason.code, source: o.reason.source ?? null });
+      } else {
+        done.push({ id: item.id, revision: item.revision });
+        sum.gone++;
+        await onGone(tx, item, o, now);
+      }
+    }
+    await tx.outbox.complete(done, now);
+  });
+}
+
+/** The CRM record is deleted or converted: the lead learns it; nothing is retried. */
+async function onGone(tx: Store, item: OutboxItem, o: Extract<WriteOutcome, { status: 'gone' }>, now: Date): Promise<void> {
+  const wb = item.writeBack;
+  if (wb.target === 'partner') return;
+  const lead = await tx.leads.get(wb.leadId);
+  if (lead === null) return;
+  if (o.convertedOpportunityId !== undefined) {
+    await tx.leads.save({ ...lead, crmConverted: true, crmOpportunityId: o.convertedOpportunityId, version: lead.version + 1, updatedAt: now });
+    await tx.events.append([{ leadId: lead.id, at: now, type: 'converted', actor: 'crm', partnerId: lead.partnerId, data: { code: o.code } }]);
+    return;
+  }
+  const r = withdrawLead(lead, now);
+  if (r.ok && r.value !== lead) {
+    await tx.leads.save({ ...r.value, version: lead.version + 1 });
+    await tx.offers.closeForLead(lead.id, 'withdrawn', now);
+    await tx.events.append([{ leadId: lead.id, at: now, type: 'withdrawn', actor: 'crm', partnerId: lead.partnerId, data: { code: o.code } }]);
+  }
+}

@@ -1,0 +1,43 @@
+// Qualification stage: every lead in status `new` gets a decision from the rules (src/rules, pure) with its
+// reasons; what fails goes to the qualification queue (or is rejected) and the CRM is told why.
+import type { Lead, Qualification } from '../domain/lead.ts';
+import { applyQualification } from '../domain/lifecycle.ts';
+import { qualify } from '../rules/qualify.ts';
+import type { ServiceContext } from './context.ts';
+import { enqueueLeadState } from './write-backs.ts';
+
+export interface QualifySummary { qualified: number; needs_qualification: number; rejected: number }
+
+const CHUNK = 500;
+
+export async function qualifyNewLeads(ctx: ServiceContext, signal?: AbortSignal): Promise<QualifySummary> {
+  const sum: QualifySummary = { qualified: 0, needs_qualification: 0, rejected: 0 };
+  for (;;) {
+    signal?.throwIfAborted();
+    const batch = await ctx.store.leads.list({ status: ['new'], limit: CHUNK });
+    if (batch.length === 0) return sum;
+    const now = ctx.clock.now();
+    await ctx.store.transaction(async (tx) => {
+      for (const lead of batch) {
+        const next = decide(ctx, lead, now);
+        if (!(await tx.leads.save(next))) continue; // changed meanwhile: the next round sees it again
+        sum[next.status as keyof QualifySummary]++;
+        await tx.events.append([{
+          leadId: lead.id, at: now, type: next.status as 'qualified' | 'needs_qualification' | 'rejected', actor: 'rules',
+          partnerId: null, data: { reasons: next.qualification?.reasons ?? [], temperature: next.temperature },
+        }]);
+        // Qualified leads are written back once offered (same cycle); the others now.
+        if (next.status !== 'qualified') await enqueueLeadState(tx, next, ctx.settings.opportunityStages, now);
+      }
+    });
+  }
+}
+
+function decide(ctx: ServiceContext, lead: Lead, now: Date): Lead {
+  const d = qualify(lead.data, ctx.settings.qualification, now, lead.receivedAt);
+  const q: Qualification = { outcome: d.outcome, reasons: d.reasons, temperature: d.temperature, decidedAt: now, decidedBy: 'rules' };
+  const r = applyQualification(lead, q, now);
+  // `new` can always become any qualification outcome; a failure here is a bug in the state table.
+  if (!r.ok) throw new Error(r.error.message);
+  return { ...r.value, version: lead.version + 1 };
+}

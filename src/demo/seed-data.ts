@@ -95,7 +95,8 @@ export function leadRecords(count: number, opts: LeadSeedOptions = {}): Array<Re
     const city = pick(r, cities);
     const first = pick(r, firstNames);
     const last = pick(r, lastNames);
-    const company = `${last} ${pick(r, companyStem)} ${pick(r, companySuffix)}`;
+    // Numbered so that the duplicate check (same company within a window) sees distinct customers.
+    const company = `${last} ${pick(r, companyStem)} ${pick(r, companySuffix)} Nr. ${i + 1}`;
     const isMql = i < mqls;
     const lacks = isMql && i < incomplete;
     out.push({

@@ -52,7 +52,7 @@ export function loadValidatedConfig(opts: Pick<AppOptions, 'configPath' | 'env' 
 
 export function loadValidatedMappings(config: LoadedConfig): LoadedMappings {
   const dir = resolve(config.baseDir, config.mappingsDir);
-  const r = loadMappings(dir, config.crm);
+  const r = loadMappings(dir, config.crm, { relativeTo: config.baseDir });
   if (!r.ok) {
     throw new UserFacingError('The mappings have problems:', exitCodes.invalidInput,
       r.issues.map((i) => `${i.file}${i.line === null ? '' : `:${i.line}`} ${i.path}: ${i.message} (${i.hint})`));

@@ -41,7 +41,7 @@ describe('crash safety: SIGKILL during a write-back flush', () => {
 
   it('loses no write-back and duplicates nothing', async () => {
     // Slow every collections call so the kill lands between batches of one flush.
-    h.emu.faults.add({ kind: 'collections', times: 1000, response: { delayMs: 250 } });
+    h.emu.faults.add({ kind: 'collections', times: 1000, delayMs: 250 });
     const child = spawn(process.execPath, [join(repoRoot, 'bin/leadrelay'), '--config', h.configFile, 'sync'], {
       cwd: h.dir, env: { ...process.env, ...h.env }, stdio: ['ignore', 'pipe', 'pipe'],
     });

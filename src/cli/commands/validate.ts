@@ -25,7 +25,7 @@ export function registerValidate(program: Command, io: CliIO): void {
       let crmChecked = false;
       if (!c.ok) issues.push(...c.issues);
       else {
-        const m = loadMappings(resolve(c.value.baseDir, c.value.mappingsDir), c.value.crm);
+        const m = loadMappings(resolve(c.value.baseDir, c.value.mappingsDir), c.value.crm, { relativeTo: c.value.baseDir });
         if (!m.ok) issues.push(...m.issues);
         const haveCredentials = c.value.crm === 'salesforce' && requireSalesforceCredentials(c.value).length === 0;
         if (m.ok && haveCredentials && o.offline !== true) {

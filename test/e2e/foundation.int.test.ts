@@ -119,7 +119,7 @@ describe('foundation: Salesforce end to end', () => {
   });
 
   it('quarantines a record that breaks a mapping rule and processes the rest of its page', async () => {
-    const [good, bad] = leadRecords(2, { mqlShare: 1, seed: 99, ageSeconds: 0 });
+    const [good, bad] = leadRecords(2, { mqlShare: 1, seed: 99, ageSeconds: 5 });
     const [, badId] = h.emu.seed('Lead', [good!, { ...bad!, Latitude: 123.5 }]);
     const r = await h.cliJson<CycleSummary>(['sync']);
     expect(r.value.leads).toMatchObject({ created: 1, quarantined: 1 });

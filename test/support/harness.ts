@@ -49,7 +49,6 @@ export function writeConfig(dir: string, url: string, opts: HarnessOptions = {})
     '    password: ${SF_PASSWORD}',
     'sync:',
     '  settleSeconds: 0',
-    '  retryBaseSeconds: 0',
     'log:',
     '  level: warn',
     opts.extraConfig ?? '',

@@ -1,8 +1,8 @@
 // `demo` (what `npm start` runs): the built-in Salesforce emulator seeded with partners and a few hundred
 // Leads, leadrelay set up and synced against it over real HTTP, some partner activity, and a printout of what
 // happened and where to look next. `--keep-running` leaves the daemon and the emulator up until Ctrl-C.
-import { rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { LoadedConfig } from '../../config/index.ts';
 import { leadRecords, MQL_STATUS, partnerAccounts } from '../../demo/seed-data.ts';
@@ -88,6 +88,11 @@ export function registerDemo(program: Command, io: CliIO): void {
     .action(async (o: { leads: number; partners: number; db: string; keepRunning?: boolean; port: number }, cmd: Command) => {
       const dbFile = resolve(io.cwd, o.db);
       for (const suffix of ['', '-wal', '-shm']) rmSync(`${dbFile}${suffix}`, { force: true });
+      // A config for looking at the demo's database afterwards (status, leads list/show need no CRM).
+      mkdirSync(dirname(dbFile), { recursive: true });
+      const demoConfig = resolve(dirname(dbFile), 'demo.yaml');
+      writeFileSync(demoConfig, `# written by \`leadrelay demo\`: inspect the demo database\nstore:\n  url: sqlite:${dbFile}\nmappingsDir: ${resolve(io.cwd, 'mappings')}\n`);
+      const look = `node bin/leadrelay -c ${relative(io.cwd, demoConfig)}`;
       const emu = await startSalesforceEmulator({ port: o.port });
       const logger = io.logger ?? createLogger({ level: 'warn' });
       const app = await buildApp({
@@ -118,9 +123,11 @@ export function registerDemo(program: Command, io: CliIO): void {
         io.out(`in the emulated org: Leads by LeadRelay_Partner_Status__c: ${[...byStatus].map(([k, v]) => `${k} ${v}`).join(', ')}; Opportunities: ${emu.all('Opportunity').length}`);
         const sample = (await app.store.leads.list({ status: ['contacted', 'meeting', 'proposal', 'won'], limit: 1 }))[0];
         io.out('where to look next:');
-        io.out(`  leadrelay --config <yours> status            (or: node bin/leadrelay demo --keep-running, then status against ${join(o.db)})`);
-        if (sample) io.out(`  lead ${sample.id} went through the whole loop: node bin/leadrelay leads show ${sample.id} (with LEADRELAY store ${o.db})`);
-        io.out('  README.md: connecting a real Salesforce org, config and mapping reference');
+        io.out(`  ${look} status                  cursors, queues, outbox, API usage`);
+        io.out(`  ${look} leads list --status needs_qualification   the qualification queue`);
+        if (sample) io.out(`  ${look} leads show ${sample.id}   one lead's whole loop`);
+        io.out('  npm start -- --keep-running                  the daemon against the emulator, until Ctrl-C');
+        io.out('  README.md                                    connecting a real Salesforce org; config and mapping reference');
         if (o.keepRunning) {
           io.out(`daemon running against ${emu.url}; Ctrl-C stops it`);
           await runDaemon(app, { runAtStart: false });

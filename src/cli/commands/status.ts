@@ -9,10 +9,11 @@ export function registerStatus(program: Command, io: CliIO): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }, cmd: Command) => {
       await withApp(io, cmd, async (app) => {
-        const [cursors, counts, backlog, quarantine, runs] = await Promise.all([
+        const [cursors, allCounts, backlog, quarantine, runs] = await Promise.all([
           app.store.cursors.list(), app.store.leads.countByStatus(), app.store.outbox.backlog(), app.store.quarantine.count(),
           app.store.runs.last('sync', 5),
         ]);
+        const counts = Object.fromEntries(Object.entries(allCounts).filter(([, n]) => n > 0));
         const lastSummary = runs[0]?.summary as { quota?: { used: number; limit: number } | null; apiCalls?: Record<string, number> } | undefined;
         const status = {
           crm: app.config.crm,

@@ -124,6 +124,8 @@ export interface OutboxItem {
   readonly attempts: number;
   readonly nextAttemptAt: Date;
   readonly lastError: string | null;
+  /** The revision a flush sent without learning the outcome; equal to `revision` = maybe already applied. */
+  readonly sentRevision: number | null;
 }
 
 export interface OutboxRepository {
@@ -131,6 +133,8 @@ export interface OutboxRepository {
   enqueue(items: readonly WriteBack[], now: Date): Promise<void>;
   /** Pending items due now, oldest first. */
   due(now: Date, limit: number, targets?: readonly WriteBack['target'][]): Promise<OutboxItem[]>;
+  /** Record, before the CRM call, which revision is being sent (so a crash leaves a trace of it). */
+  markSent(sent: ReadonlyArray<{ id: number; revision: number }>): Promise<void>;
   /** Mark done only if the revision is still the one sent (a newer snapshot stays pending). */
   complete(done: ReadonlyArray<{ id: number; revision: number }>, now: Date): Promise<number>;
   /** Schedule a retry with the error recorded (codes and messages only). */

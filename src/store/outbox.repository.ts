@@ -29,13 +29,14 @@ const outboxRow = z
     attempts: z.number().int(),
     next_attempt_at: isoDate,
     last_error: z.string().nullable(),
+    sent_revision: z.number().int().nullable(),
   })
   .transform((r): OutboxItem => ({
     id: r.id, key: r.key, writeBack: r.payload, revision: r.revision, attempts: r.attempts,
-    nextAttemptAt: r.next_attempt_at, lastError: r.last_error,
+    nextAttemptAt: r.next_attempt_at, lastError: r.last_error, sentRevision: r.sent_revision,
   }));
 
-const COLUMNS = ['id', 'key', 'payload', 'revision', 'attempts', 'next_attempt_at', 'last_error'] as const;
+const COLUMNS = ['id', 'key', 'payload', 'revision', 'attempts', 'next_attempt_at', 'last_error', 'sent_revision'] as const;
 /** Literal, not a parameter: the upsert's conflict target must match the partial index predicate. */
 const PENDING = sql.lit('pending' as const);
 const MAX_ERROR_CHARS = 2000;
@@ -67,7 +68,7 @@ export function outboxRepository(s: Session): OutboxRepository {
       const at = toIso(now);
       const rows = [...latest].map(([key, wb]) => ({
         key, target: wb.target, payload: toJson(wb), revision: 1, status: 'pending' as const, attempts: 0,
-        next_attempt_at: at, last_error: null, quarantine_reason: null, created_at: at, updated_at: at,
+        next_attempt_at: at, last_error: null, quarantine_reason: null, sent_revision: null, created_at: at, updated_at: at,
       }));
       await s.atomic(async (db) => {
         for (const chunk of chunksFor(rows, 11, s.maxParams)) {
@@ -95,6 +96,19 @@ export function outboxRepository(s: Session): OutboxRepository {
         .where('status', '=', 'pending').where('next_attempt_at', '<=', toIso(now));
       if (targets !== undefined) q = q.where('target', 'in', targets);
       return parseRows(outboxRow, await q.orderBy('id').limit(limit).execute(), 'outbox');
+    },
+
+    /** Committed before the CRM call: after a crash, `sentRevision === revision` marks a snapshot that may have landed. */
+    async markSent(sent) {
+      if (sent.length === 0) return;
+      await s.atomic(async (db) => {
+        for (const chunk of chunksFor(sent, 1, PAIRS_PER_STATEMENT)) {
+          await db.updateTable('outbox').set((eb) => ({ sent_revision: eb.ref('revision') }))
+            .where('status', '=', 'pending')
+            .where((eb) => eb.or(chunk.map((d) => eb.and([eb('id', '=', d.id), eb('revision', '=', d.revision)]))))
+            .execute();
+        }
+      });
     },
 
     /**

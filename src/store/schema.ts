@@ -114,6 +114,7 @@ export interface OutboxTable {
   next_attempt_at: Iso;
   last_error: string | null;
   quarantine_reason: JsonText | null;
+  sent_revision: number | null;
   created_at: Iso;
   updated_at: Iso;
 }

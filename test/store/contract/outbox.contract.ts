@@ -20,7 +20,7 @@ export function outboxContract(open: OpenStore): void {
       const [a, b] = await twoLeads();
       await store().outbox.enqueue([leadWriteBack(a, 'v1'), leadWriteBack(b)], T0);
       const [first] = await store().outbox.due(T0, 10);
-      expect(first).toEqual({ id: first?.id, key: `lead:${a.id}`, writeBack: leadWriteBack(a, 'v1'), revision: 1, attempts: 0, nextAttemptAt: T0, lastError: null });
+      expect(first).toEqual({ id: first?.id, key: `lead:${a.id}`, writeBack: leadWriteBack(a, 'v1'), revision: 1, attempts: 0, nextAttemptAt: T0, lastError: null, sentRevision: null });
       await store().outbox.retryLater(first?.id ?? 0, 1, at(30), 'HTTP 503');
       expect((await store().outbox.due(at(1), 10)).map((i) => i.key)).toEqual([`lead:${b.id}`]);
 
@@ -31,6 +31,19 @@ export function outboxContract(open: OpenStore): void {
       ]);
       expect(due[0]?.writeBack).toEqual(leadWriteBack(a, 'v2'));
       expect(await store().outbox.backlog()).toEqual({ pending: 2, oldest: T0, quarantined: 0 });
+    });
+
+    it('markSent records the revision sent; a newer snapshot is no longer "maybe applied"', async () => {
+      const [a, b] = await twoLeads();
+      await store().outbox.enqueue([leadWriteBack(a, 'v1'), leadWriteBack(b, 'v1')], T0);
+      const [ia, ib] = await store().outbox.due(at(1), 10);
+      await store().outbox.markSent([{ id: ia!.id, revision: ia!.revision }, { id: ib!.id, revision: ib!.revision }]);
+      await store().outbox.enqueue([leadWriteBack(a, 'v2')], at(2));
+      const due = await store().outbox.due(at(3), 10);
+      expect(due.map((i) => [i.key, i.revision, i.sentRevision])).toEqual([[`lead:${a.id}`, 2, 1], [`lead:${b.id}`, 1, 1]]);
+      expect(await store().outbox.complete([{ id: ib!.id, revision: 1 }], at(4))).toBe(1);
+      await store().outbox.markSent([{ id: ia!.id, revision: 1 }]);
+      expect((await store().outbox.due(at(5), 10)).map((i) => [i.revision, i.sentRevision])).toEqual([[2, 1]]);
     });
 
     it('an identical snapshot changes nothing; within one batch the last snapshot wins', async () => {

@@ -46,7 +46,9 @@ export function printTable(io: CliIO, rows: ReadonlyArray<Record<string, unknown
   }
   const cols = columns ?? Object.keys(rows[0]!);
   const cell = (v: unknown): string => {
-    const s = v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v as string | number);
+    const s = typeof v === 'string' ? v
+      : typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint' ? String(v)
+        : v === null || v === undefined ? '' : (JSON.stringify(v) ?? '');
     return s.length > 48 ? `${s.slice(0, 45)}...` : s;
   };
   const widths = cols.map((c) => Math.max(c.length, ...rows.map((r) => cell(r[c]).length)));

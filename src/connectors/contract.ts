@@ -77,6 +77,8 @@ export interface SetupReport {
 
 export interface CrmConnector {
   readonly crm: CrmKind;
+  /** Records per write call (Salesforce sObject Collections 200, HubSpot batch 100): the outbox flushes this many at a time. */
+  readonly writeBatchSize: number;
   /** Connect and authenticate (and persist a rotated refresh token through the injected token store). */
   connect(signal: AbortSignal): Promise<void>;
   /** MQL leads changed since `from`, oldest first, deletions and merges included, page by page. */
@@ -89,6 +91,11 @@ export interface CrmConnector {
    * retries, quota gone): the caller keeps everything pending.
    */
   write(batch: readonly WriteBack[], signal: AbortSignal): Promise<WriteOutcome[]>;
+  /**
+   * For write-backs a crashed flush sent without learning the outcome: does the CRM already show exactly this
+   * snapshot? One read per batch; `false` when unsure (the snapshot is then sent again, which is harmless).
+   */
+  verify(batch: readonly WriteBack[], signal: AbortSignal): Promise<boolean[]>;
   /** Compare the mapping with the CRM's schema (describe / properties). */
   checkMapping(signal: AbortSignal): Promise<MappingCheckIssue[]>;
   /** Create missing fields, picklist values, pipelines; `plan` only reports. */

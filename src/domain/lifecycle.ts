@@ -17,7 +17,7 @@ const allowed: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
   new: ['qualified', 'needs_qualification', 'rejected', 'withdrawn'],
   needs_qualification: ['qualified', 'needs_qualification', 'rejected', 'withdrawn'],
   returned: ['qualified', 'needs_qualification', 'rejected', 'withdrawn'],
-  qualified: ['offered', 'reserved', 'needs_qualification', 'rejected', 'withdrawn', 'qualified'],
+  qualified: ['offered', 'reserved', 'expired', 'needs_qualification', 'rejected', 'withdrawn', 'qualified'],
   offered: ['offered', 'reserved', 'expired', 'withdrawn', 'needs_qualification'],
   expired: ['offered', 'reserved', 'withdrawn', 'needs_qualification'],
   reserved: ['contacted', 'meeting', 'proposal', 'won', 'lost', 'returned', 'qualified', 'withdrawn'],

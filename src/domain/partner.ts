@@ -1,7 +1,8 @@
 // Partners form a tree: manufacturer → distributor → reseller → users. Attributes beyond the standard ones
 // live in `attributes` so matching criteria can use them without code changes (rules issue).
 import { z } from 'zod';
-import { crmKinds, customValueSchema } from './lead.ts';
+import type { crmKinds} from './lead.ts';
+import { customValueSchema } from './lead.ts';
 
 export const partnerKinds = ['distributor', 'reseller'] as const;
 export type PartnerKind = (typeof partnerKinds)[number];

@@ -1,7 +1,9 @@
-// Flush the outbox to the CRM. Items are full-state snapshots coalesced per CRM record, so the flush is
-// crash-safe by construction: a kill -9 after the CRM applied a batch but before we marked it done re-sends
-// the same snapshot (harmless; opportunities are upserted by external id). An item is marked done only if no
-// newer snapshot was coalesced into it meanwhile (revision check in the store).
+// Flush the outbox to the CRM, one CRM batch at a time (Salesforce 200, HubSpot 100), each acknowledged in
+// its own transaction right after the call. Items are full-state snapshots coalesced per CRM record, so the
+// flush is crash-safe by construction; and because the revision being sent is recorded before the call, a
+// flush restarted after a kill -9 first asks the CRM whether those "maybe applied" snapshots already landed
+// (one read per batch, only after a crash) and sends only the ones that did not: nothing is written twice.
+// An item is marked done only if no newer snapshot was coalesced into it meanwhile (revision check).
 import type { CrmConnector, WriteOutcome } from '../connectors/contract.ts';
 import { withdrawLead } from '../domain/lifecycle.ts';
 import type { OutboxItem, Store } from '../domain/ports.ts';
@@ -9,6 +11,8 @@ import type { ServiceContext } from './context.ts';
 
 export interface FlushSummary {
   sent: number;
+  /** Snapshots found already applied in the CRM after an interrupted flush (not sent again). */
+  verified: number;
   ok: number;
   retried: number;
   quarantined: number;
@@ -18,21 +22,21 @@ export interface FlushSummary {
   stopped: string | null;
 }
 
-/** Items per connector.write call; the connector splits them into CRM batches (Salesforce 200, HubSpot 100). */
-const FLUSH_CHUNK = 2000;
-
 export async function flushWriteBacks(ctx: ServiceContext, connector: CrmConnector, signal: AbortSignal): Promise<FlushSummary> {
-  const sum: FlushSummary = { sent: 0, ok: 0, retried: 0, quarantined: 0, gone: 0, batches: 0, stopped: null };
+  const sum: FlushSummary = { sent: 0, verified: 0, ok: 0, retried: 0, quarantined: 0, gone: 0, batches: 0, stopped: null };
   const seen = new Set<number>();
   for (;;) {
     signal.throwIfAborted();
     const now = ctx.clock.now();
     // Items retried in this flush are due later; `seen` keeps one flush from looping on the same item.
-    const due = (await ctx.store.outbox.due(now, FLUSH_CHUNK)).filter((i) => !seen.has(i.id));
+    let due = (await ctx.store.outbox.due(now, connector.writeBatchSize)).filter((i) => !seen.has(i.id));
     if (due.length === 0) return sum;
     for (const i of due) seen.add(i.id);
     let outcomes: WriteOutcome[];
     try {
+      due = await skipAlreadyApplied(ctx, connector, due, sum, signal);
+      if (due.length === 0) continue;
+      await ctx.store.outbox.markSent(due.map((i) => ({ id: i.id, revision: i.revision })));
       outcomes = await connector.write(due.map((i) => i.writeBack), signal);
     } catch (e) {
       if (signal.aborted) throw e;
@@ -45,6 +49,21 @@ export async function flushWriteBacks(ctx: ServiceContext, connector: CrmConnect
     sum.batches++;
     await settle(ctx, due, outcomes, sum);
   }
+}
+
+/** After a crash: snapshots sent but never acknowledged are checked against the CRM before being sent again. */
+async function skipAlreadyApplied(
+  ctx: ServiceContext, connector: CrmConnector, due: OutboxItem[], sum: FlushSummary, signal: AbortSignal,
+): Promise<OutboxItem[]> {
+  const uncertain = due.filter((i) => i.sentRevision === i.revision);
+  if (uncertain.length === 0) return due;
+  const applied = await connector.verify(uncertain.map((i) => i.writeBack), signal);
+  const done = uncertain.filter((_, k) => applied[k] === true);
+  if (done.length === 0) return due;
+  await ctx.store.outbox.complete(done.map((i) => ({ id: i.id, revision: i.revision })), ctx.clock.now());
+  sum.verified += done.length;
+  const skip = new Set(done.map((i) => i.id));
+  return due.filter((i) => !skip.has(i.id));
 }
 
 async function settle(ctx: ServiceContext, items: readonly OutboxItem[], outcomes: readonly WriteOutcome[], sum: FlushSummary): Promise<void> {

@@ -53,7 +53,7 @@ describe('foundation: Salesforce end to end', () => {
     const leads = h.emu.all('Lead');
     const byStatus = new Map<string, number>();
     for (const l of leads) {
-      const s = String(l['LeadRelay_Partner_Status__c'] ?? 'none');
+      const s = typeof l['LeadRelay_Partner_Status__c'] === 'string' ? l['LeadRelay_Partner_Status__c'] : 'none';
       byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
     }
     expect(Object.fromEntries(byStatus)).toEqual({ Offered: MQLS - INCOMPLETE, 'Needs Qualification': INCOMPLETE, none: LEADS - MQLS });

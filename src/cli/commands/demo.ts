@@ -117,7 +117,7 @@ export function registerDemo(program: Command, io: CliIO): void {
         const leads = emu.all('Lead');
         const byStatus = new Map<string, number>();
         for (const l of leads) {
-          const s = String(l['LeadRelay_Partner_Status__c'] ?? '(untouched)');
+          const s = typeof l['LeadRelay_Partner_Status__c'] === 'string' ? l['LeadRelay_Partner_Status__c'] : '(untouched)';
           byStatus.set(s, (byStatus.get(s) ?? 0) + 1);
         }
         io.out(`in the emulated org: Leads by LeadRelay_Partner_Status__c: ${[...byStatus].map(([k, v]) => `${k} ${v}`).join(', ')}; Opportunities: ${emu.all('Opportunity').length}`);

@@ -23,7 +23,7 @@ function readRows(file: string): Row[] {
     if (!Array.isArray(data)) throw new UserFacingError(`${file}: expected a JSON array of partners.`, exitCodes.invalidInput);
     return data.map((v, i) => ({ line: i + 1, values: v as Record<string, unknown> }));
   }
-  const records = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as Array<{ record: Record<string, string>; info: { lines: number } }>;
+  const records: Array<{ record: Record<string, string>; info: { lines: number } }> = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true });
   return records.map(({ record, info }) => {
     const values: Record<string, unknown> = {};
     for (const [k, raw] of Object.entries(record)) {

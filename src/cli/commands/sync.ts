@@ -20,7 +20,10 @@ export function printCycle(io: CliIO, s: CycleSummary): void {
   if (s.qualification) io.out(`  qualified  ${s.qualification.qualified} qualified, ${s.qualification.needs_qualification} to the qualification queue, ${s.qualification.rejected} rejected`);
   if (s.offers) io.out(`  offered    ${s.offers.leads - s.offers.unmatched} leads as ${s.offers.offers} offers, ${s.offers.unmatched} escalated (no partner)`);
   if (s.tick && (s.tick.expiredOffers > 0 || s.tick.overdue > 0)) io.out(`  waves      ${s.tick.nextWaves} next waves, ${s.tick.escalated} escalated, ${s.tick.overdue} leads with overdue feedback`);
-  if (s.writeBacks) io.out(`  write-back ${s.writeBacks.ok} written, ${s.writeBacks.retried} to retry, ${s.writeBacks.quarantined} quarantined, ${s.writeBacks.gone} gone in the CRM`);
+  if (s.writeBacks) {
+    const v = s.writeBacks.verified > 0 ? `, ${s.writeBacks.verified} found already applied after an interrupted flush` : '';
+    io.out(`  write-back ${s.writeBacks.ok} written, ${s.writeBacks.retried} to retry, ${s.writeBacks.quarantined} quarantined, ${s.writeBacks.gone} gone in the CRM${v}`);
+  }
   const calls = Object.entries(s.apiCalls).map(([k, v]) => `${k} ${v}`).join(', ');
   io.out(`  API calls  ${calls === '' ? 'none' : calls}${s.quota ? ` (org usage ${s.quota.used}/${s.quota.limit})` : ''}`);
   io.out(`  backlog    ${s.backlog.pending} pending write-backs, ${s.backlog.quarantined} quarantined`);

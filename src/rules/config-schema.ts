@@ -195,7 +195,9 @@ export const matchingConfigSchema = z
     offerCount: z.number().int().min(1).max(100).default(5),
     candidateLimit: z.number().int().min(0).default(20),
     levels: z.record(z.string(), z.number().min(0).max(1)).default({ platinum: 1, gold: 0.75, silver: 0.5, registered: 0.25 }),
-    filters: z.array(filterSchema).default(['active', 'serviceArea', 'products', 'capacity', 'declined', 'alreadyOffered', 'feedbackGate'].map((type) => filterSchema.parse(type))),
+    // No feedbackGate filter by default: the marketplace lets partners with overdue feedback *see* offers (they
+    // cannot reserve them); a manufacturer who wants them out of waves adds the filter.
+    filters: z.array(filterSchema).default(['active', 'serviceArea', 'products', 'capacity', 'declined', 'alreadyOffered'].map((type) => filterSchema.parse(type))),
     scores: z.array(scoreSchema).default(
       (
         [['products', 3], ['level', 1], ['conversionRate', 2], ['responsiveness', 1], ['distance', 2], ['certifications', 1], ['load', 1], ['recentOffers', 1]] as const

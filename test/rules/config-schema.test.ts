@@ -14,7 +14,7 @@ describe('config schemas', () => {
     expect(q.duplicates).toEqual({ windowDays: 90, keys: ['email', 'phone', 'company'], phoneDigits: 9 });
     const m = matchingConfigSchema.parse({});
     expect(m.offerCount).toBe(5);
-    expect(m.filters.map((f) => f.type)).toEqual(['active', 'serviceArea', 'products', 'capacity', 'declined', 'alreadyOffered', 'feedbackGate']);
+    expect(m.filters.map((f) => f.type)).toEqual(['active', 'serviceArea', 'products', 'capacity', 'declined', 'alreadyOffered']);
     expect(m.scores.map((s) => [s.type, s.weight])).toEqual([
       ['products', 3], ['level', 1], ['conversionRate', 2], ['responsiveness', 1], ['distance', 2], ['certifications', 1], ['load', 1], ['recentOffers', 1],
     ]);

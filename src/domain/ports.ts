@@ -46,6 +46,10 @@ export interface LeadRepository {
   save(lead: Lead): Promise<boolean>;
   list(q: LeadQuery): Promise<Lead[]>;
   countByStatus(): Promise<Record<string, number>>;
+  /** Remember a lead's identity keys (hashed by the caller) for duplicate detection. Idempotent. */
+  indexKeys(leadId: string, keys: readonly string[], receivedAt: Date): Promise<void>;
+  /** Leads received at or after `since` that share any of these keys, most recent first. */
+  findByKeys(keys: readonly string[], since: Date): Promise<Lead[]>;
 }
 
 // ---------- partners and users ----------

@@ -1,9 +1,12 @@
 // Qualification stage: every lead in status `new` gets a decision from the rules (src/rules, pure) with its
-// reasons; what fails goes to the qualification queue (or is rejected) and the CRM is told why.
+// reasons; what fails goes to the qualification queue (or is rejected) and the CRM is told why. A duplicate
+// of an open lead is attached to it (rejected with the reason `duplicate`, history on both leads).
 import type { Lead, Qualification } from '../domain/lead.ts';
 import { applyQualification } from '../domain/lifecycle.ts';
 import { qualify } from '../rules/qualify.ts';
+import type { Store } from '../domain/ports.ts';
 import type { ServiceContext } from './context.ts';
+import { findOriginal, hashedKeys } from './duplicates.ts';
 import { enqueueLeadState } from './write-backs.ts';
 
 export interface QualifySummary { qualified: number; needs_qualification: number; rejected: number }
@@ -19,7 +22,7 @@ export async function qualifyNewLeads(ctx: ServiceContext, signal?: AbortSignal)
     const now = ctx.clock.now();
     await ctx.store.transaction(async (tx) => {
       for (const lead of batch) {
-        const next = decide(ctx, lead, now);
+        const next = await decide(ctx, tx, lead, now);
         if (!(await tx.leads.save(next))) continue; // changed meanwhile: the next round sees it again
         sum[next.status as keyof QualifySummary]++;
         await tx.events.append([{
@@ -33,9 +36,22 @@ export async function qualifyNewLeads(ctx: ServiceContext, signal?: AbortSignal)
   }
 }
 
-function decide(ctx: ServiceContext, lead: Lead, now: Date): Lead {
+async function decide(ctx: ServiceContext, tx: Store, lead: Lead, now: Date): Promise<Lead> {
   const d = qualify(lead.data, ctx.settings.qualification, now, lead.receivedAt);
-  const q: Qualification = { outcome: d.outcome, reasons: d.reasons, temperature: d.temperature, decidedAt: now, decidedBy: 'rules' };
+  let q: Qualification = { outcome: d.outcome, reasons: d.reasons, temperature: d.temperature, decidedAt: now, decidedBy: 'rules' };
+  const cfg = ctx.settings.qualification.duplicates;
+  const keys = hashedKeys(lead, cfg);
+  const original = d.outcome === 'rejected' ? null : await findOriginal(tx, lead, keys, cfg, now);
+  if (original === null) {
+    await tx.leads.indexKeys(lead.id, keys, lead.receivedAt);
+  } else {
+    const message = `Same ${original.kinds.join(' and ')} as lead ${original.lead.id} (CRM ${original.lead.externalId}); attached to it.`;
+    q = { ...q, outcome: 'rejected', reasons: [{ rule: 'duplicate', outcome: 'rejected', message }, ...d.reasons] };
+    await tx.events.append([{
+      leadId: original.lead.id, at: now, type: 'updated', actor: 'rules', partnerId: original.lead.partnerId,
+      data: { duplicate: lead.id, duplicateExternalId: lead.externalId, kinds: original.kinds },
+    }]);
+  }
   const r = applyQualification(lead, q, now);
   // `new` can always become any qualification outcome; a failure here is a bug in the state table.
   if (!r.ok) throw new Error(r.error.message);

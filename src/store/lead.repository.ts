@@ -195,6 +195,22 @@ export function leadRepository(s: Session): LeadRepository {
     },
 
     /** Filters are ANDed; an empty list filter matches nothing. Oldest received first. */
+    async indexKeys(leadId, keys, receivedAt) {
+      if (keys.length === 0) return;
+      const at = toIso(receivedAt);
+      await s.db().insertInto('lead_keys').values(keys.map((key) => ({ key, lead_id: leadId, received_at: at })))
+        .onConflict((oc) => oc.columns(['key', 'lead_id']).doNothing()).execute();
+    },
+
+    async findByKeys(keys, since) {
+      if (keys.length === 0) return [];
+      const rows = await s.db().selectFrom('leads').selectAll('leads')
+        .where('leads.id', 'in', (eb) => eb.selectFrom('lead_keys').select('lead_id')
+          .where('key', 'in', keys).where('received_at', '>=', toIso(since)))
+        .orderBy('leads.received_at', 'desc').orderBy('leads.id').execute();
+      return parseRows(leadRow, rows, 'leads');
+    },
+
     async list(q: LeadQuery) {
       if (q.status?.length === 0 || q.partnerIds?.length === 0) return [];
       let query = s.db().selectFrom('leads').selectAll();

@@ -157,8 +157,15 @@ export interface KvTable {
   updated_at: Iso;
 }
 
+export interface LeadKeysTable {
+  key: string;
+  lead_id: string;
+  received_at: Iso;
+}
+
 export interface Database {
   leads: LeadsTable;
+  lead_keys: LeadKeysTable;
   partners: PartnersTable;
   users: UsersTable;
   offers: OffersTable;

@@ -75,7 +75,7 @@ describe('sqlite engine', () => {
 
   it('migrate applies 0001 once; openStore on a migrated file applies nothing new', async () => {
     const file = freshFile();
-    expect(await migrate(`sqlite:${file}`)).toEqual(['0001_initial', '0002_outbox_sent_revision']);
+    expect(await migrate(`sqlite:${file}`)).toEqual(['0001_initial', '0002_outbox_sent_revision', '0003_lead_keys']);
     expect(await migrate(`sqlite:${file}`)).toEqual([]);
     const store = await openStore({ url: `sqlite:${file}` });
     expect(await store.kv.get('x')).toBeNull();

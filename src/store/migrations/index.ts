@@ -4,10 +4,12 @@ import type { Kysely, Migration, MigrationProvider } from 'kysely';
 import { Migrator } from 'kysely';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_outbox_sent_revision.ts';
+import * as m0003 from './0003_lead_keys.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
   '0002_outbox_sent_revision': m0002,
+  '0003_lead_keys': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -7,6 +7,20 @@ export function leadsContract(open: OpenStore): void {
   describe('leads', () => {
     const store = useStore(open);
 
+    it('duplicate keys: indexed once, found within the window, most recent first', async () => {
+      const [a] = await seedLeads(store(), ['K1'], T0);
+      const [b] = await seedLeads(store(), ['K2'], at(days(10)));
+      const [c] = await seedLeads(store(), ['K3'], at(days(20)));
+      await store().leads.indexKeys(a!.id, ['h:email', 'h:phone'], T0);
+      await store().leads.indexKeys(a!.id, ['h:email'], T0);
+      await store().leads.indexKeys(b!.id, ['h:phone'], at(days(10)));
+      await store().leads.indexKeys(c!.id, ['h:other'], at(days(20)));
+      expect((await store().leads.findByKeys(['h:phone', 'h:email'], T0)).map((l) => l.id)).toEqual([b!.id, a!.id]);
+      expect((await store().leads.findByKeys(['h:phone'], at(days(5)))).map((l) => l.id)).toEqual([b!.id]);
+      expect(await store().leads.findByKeys(['h:none'], T0)).toEqual([]);
+      expect(await store().leads.findByKeys([], T0)).toEqual([]);
+    });
+
     it('upsertIncoming creates new leads as status new, version 1, and reads them back exactly', async () => {
       const hot = incoming('00Q1', { data: leadData({ temperature: 'hot', company: 'Hot AG' }), crmStamp: 'S1' });
       const out = await store().leads.upsertIncoming([hot, incoming('00Q2')], T0, idGen('L'));

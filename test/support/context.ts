@@ -1,0 +1,48 @@
+// A ServiceContext over a real SQLite file with a movable clock, default rules and seeded randomness.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../../src/domain/ports.ts';
+import { nullLogger } from '../../src/lib/logger.ts';
+import { matchingConfigSchema, qualificationConfigSchema } from '../../src/rules/config-schema.ts';
+import type { ServiceContext, ServiceSettings } from '../../src/services/context.ts';
+import { seededRandom } from '../../src/services/context.ts';
+import { openStore } from '../../src/store/index.ts';
+
+export interface TestClock { now(): Date; set(d: Date | string): void; advance(ms: number): void }
+
+export function testClock(start: Date | string = '2026-11-02T09:00:00.000Z'): TestClock {
+  let t = new Date(start).getTime();
+  return { now: () => new Date(t), set: (d) => { t = new Date(d).getTime(); }, advance: (ms) => { t += ms; } };
+}
+
+export function defaultSettings(over: Partial<ServiceSettings> = {}): ServiceSettings {
+  return {
+    qualification: qualificationConfigSchema.parse({}),
+    matching: matchingConfigSchema.parse({}),
+    offers: { waveHours: 24, waves: 2 },
+    feedback: { firstHours: 48, updateDays: 14 },
+    outbox: { maxAttempts: 8, retryBaseSeconds: 30 },
+    opportunityStages: ['meeting', 'proposal', 'won', 'lost'],
+    ...over,
+  };
+}
+
+export interface TestContext { ctx: ServiceContext; clock: TestClock; store: Store; close(): Promise<void> }
+
+export async function testContext(over: Partial<ServiceSettings> = {}): Promise<TestContext> {
+  const dir = mkdtempSync(join(tmpdir(), 'leadrelay-svc-'));
+  const store = await openStore({ url: `sqlite:${join(dir, 'test.db')}` });
+  const clock = testClock();
+  const ctx: ServiceContext = {
+    store, clock, ids: { next: () => randomUUID() }, random: seededRandom(42), logger: nullLogger, settings: defaultSettings(over),
+  };
+  return {
+    ctx, clock, store,
+    async close() {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -26,7 +26,8 @@ const allowed: Readonly<Record<LeadStatus, readonly LeadStatus[]>> = {
   proposal: ['meeting', 'proposal', 'won', 'lost', 'returned', 'qualified', 'withdrawn'],
   won: [],
   lost: ['returned'],
-  rejected: ['needs_qualification', 'qualified'],
+  // A qualifier may revise a rejection (or confirm it with new reasons).
+  rejected: ['needs_qualification', 'qualified', 'rejected'],
   withdrawn: [],
 };
 
@@ -89,12 +90,20 @@ export function applyFeedback(lead: Lead, status: FeedbackStatus, now: Date, nex
   return move(lead, target, now, patch);
 }
 
-/** Revocation: the partner loses the lead (overdue feedback past grace); it goes back to be offered again. */
+/**
+ * Revocation: the partner loses the lead (overdue feedback past grace); it goes back to be offered again. The
+ * wave counter starts over: the re-offer is a new round of waves (to partners not offered the lead before).
+ */
 export function revokeLead(lead: Lead, now: Date): Result<Lead> {
   if (!workingStatuses.includes(lead.status)) {
     return err(domainError('LEAD.INVALID_TRANSITION', `Lead ${lead.id} is ${lead.status}; only reserved leads can be revoked.`, { leadId: lead.id }));
   }
-  return move(lead, 'qualified', now, { partnerId: null, reservedAt: null, reservedByUserId: null, feedbackDueAt: null });
+  return move(lead, 'qualified', now, { partnerId: null, reservedAt: null, reservedByUserId: null, feedbackDueAt: null, wave: 0 });
+}
+
+/** The status a feedback report moves a working lead to (the stage stays for `not_reachable`). */
+export function statusAfterFeedback(current: LeadStatus, status: FeedbackStatus): LeadStatus {
+  return feedbackTarget[status] ?? current;
 }
 
 export function withdrawLead(lead: Lead, now: Date): Result<Lead> {

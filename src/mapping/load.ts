@@ -25,7 +25,12 @@ export interface LoadMappingsOptions {
 const required: readonly Entity[] = ['lead', 'partner', 'opportunity'];
 
 export function loadMappings(dir: string, crm: CrmKind, opts: LoadMappingsOptions = {}): MappingsResult {
-  const display = (p: string): string => (opts.relativeTo === undefined ? p : path.relative(opts.relativeTo, p) || '.');
+  // Relative to the config's folder when inside it (mappings/salesforce/lead.yaml:42), else absolute.
+  const display = (p: string): string => {
+    if (opts.relativeTo === undefined) return p;
+    const rel = path.relative(opts.relativeTo, p);
+    return rel.startsWith('..') || path.isAbsolute(rel) ? p : rel || '.';
+  };
   const folder = path.join(dir, crm);
   if (!existsSync(folder)) {
     return { ok: false, issues: [{ file: display(folder), line: null, path: '', message: `no mapping folder for ${crm}`, hint: `create ${display(folder)}/ with lead.yaml, partner.yaml and opportunity.yaml (copy mappings/salesforce as a start)` }] };

@@ -9,7 +9,7 @@ export function registerSetup(program: Command, io: CliIO): void {
   program.command('setup <crm>')
     .description('create the fields, picklist values (and pipelines) the mappings need in the CRM; idempotent')
     .option('--plan', 'only print what would change')
-    .option('--export <dir>', 'also write the changes as an SFDX source folder (Salesforce)')
+    .option('--export <dir>', 'write the planned changes as an SFDX source folder instead of applying them (Salesforce)')
     .option('--json', 'print JSON')
     .action(async (crm: string, o: { plan?: boolean; export?: string; json?: boolean }, cmd: Command) => {
       await withApp(io, cmd, async (app) => {
@@ -20,7 +20,7 @@ export function registerSetup(program: Command, io: CliIO): void {
         const r = await connector.setup({ plan: o.plan === true, signal: ac.signal, ...(o.export === undefined ? {} : { exportDir: o.export }) });
         if (o.json) printJson(io, r);
         else {
-          io.out(o.plan ? `plan: ${r.planned.length} change(s), nothing applied` : `${r.applied.length} of ${r.planned.length} change(s) applied`);
+          io.out(o.plan || o.export ? `plan: ${r.planned.length} change(s), nothing applied to the org` : `${r.applied.length} of ${r.planned.length} change(s) applied`);
           printTable(io, r.planned.map((c) => ({ object: c.object, field: c.field, action: c.action, detail: c.detail })));
           for (const e of r.errors) io.err(`error: ${e}`);
           if (o.export) io.out(`SFDX source written to ${o.export} (deploy with: sf project deploy start --source-dir ${o.export}/force-app)`);

@@ -150,7 +150,8 @@ export async function runSetup(d: SetupDeps, opts: { plan: boolean; signal: Abor
   d.client.beginStage('describe');
   const { planned, errors } = await plan(d, opts.signal);
   const report = planned.map(change);
-  if (opts.plan || (planned.length === 0 && opts.exportDir === undefined)) return { planned: report, applied: [], errors };
+  // --export writes the planned changes as an SFDX folder (with or without --plan) and never touches the org.
+  if (opts.exportDir === undefined && (opts.plan || planned.length === 0)) return { planned: report, applied: [], errors };
   d.client.beginStage('metadata');
   const current = await readCurrent(d, planned, opts.signal);
   const { create, update } = components(d, planned, current, errors);

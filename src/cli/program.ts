@@ -12,9 +12,12 @@ import { registerQualify } from './commands/qualify.ts';
 import { registerSimulate } from './commands/simulate.ts';
 import { registerInit } from './commands/init.ts';
 import { registerLeads } from './commands/leads.ts';
+import { registerOperations } from './commands/operations.ts';
+import { registerMarketplace } from './commands/marketplace.ts';
 import { registerPartners } from './commands/partners.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
 import { registerSetup } from './commands/setup.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
 import { registerSync } from './commands/sync.ts';
 import { registerValidate } from './commands/validate.ts';
@@ -46,11 +49,14 @@ export function buildProgram(io: CliIO = defaultIO()): Command {
   registerPartners(program, io);
   registerLeads(program, io);
   registerActions(program, io);
+  registerMarketplace(program, io);
   registerQualify(program, io);
   registerExplain(program, io);
   registerSimulate(program, io);
   registerQuarantine(program, io);
+  registerOperations(program, io);
   registerDemo(program, io);
+  registerServe(program, io);
   return program;
 }
 

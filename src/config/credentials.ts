@@ -44,3 +44,35 @@ export function requireSalesforceCredentials(config: Config | LoadedConfig): Con
   }
   return issues;
 }
+
+type HubSpotAuthKey = keyof Config['hubspot']['auth'];
+
+/** What each HubSpot auth flow needs. https://developers.hubspot.com/docs/guides/apps/authentication/intro-to-auth */
+export const hubspotCredentialsByFlow: Readonly<Record<Config['hubspot']['auth']['flow'], readonly HubSpotAuthKey[]>> = {
+  private_app: ['accessToken'],
+  oauth: ['clientId', 'clientSecret', 'refreshToken'],
+};
+
+export function requireHubSpotCredentials(config: Config | LoadedConfig): ConfigIssue[] {
+  const loaded = 'sourceFile' in config ? config : null;
+  const file = loaded?.sourceFile ?? '(built-in defaults)';
+  const auth = config.hubspot.auth;
+  const issues: ConfigIssue[] = [];
+  for (const key of hubspotCredentialsByFlow[auth.flow]) {
+    const p = `hubspot.auth.${key}`;
+    if (auth[key] !== null) continue;
+    const names = loaded?.envRefs[p];
+    const name = names?.[0] ?? defaultEnvNames[p] ?? 'NAME';
+    const hint = names !== undefined
+      ? `set ${names.join(' / ')} in the environment`
+      : `set ${name} in the environment and write \`${key}: \${${name}}\` under hubspot.auth`;
+    issues.push({ file, line: loaded?.keyLines[p] ?? null, path: p, message: `the ${auth.flow} flow needs ${key}, and it is not set`, hint });
+  }
+  return issues;
+}
+
+/** The credential check of the configured CRM: commands that talk to it call this, whatever the CRM. */
+export const requireCrmCredentials: Readonly<Record<Config['crm'], (config: Config | LoadedConfig) => ConfigIssue[]>> = {
+  salesforce: requireSalesforceCredentials,
+  hubspot: requireHubSpotCredentials,
+};

@@ -15,7 +15,18 @@ export const envDefaults = {
     },
   },
   hubspot: {
-    accessToken: '${HUBSPOT_ACCESS_TOKEN}',
+    auth: {
+      accessToken: '${HUBSPOT_ACCESS_TOKEN}',
+      clientId: '${HUBSPOT_CLIENT_ID}',
+      clientSecret: '${HUBSPOT_CLIENT_SECRET}',
+      refreshToken: '${HUBSPOT_REFRESH_TOKEN}',
+    },
+  },
+  web: {
+    secret: '${LEADRELAY_WEB_SECRET}',
+  },
+  mail: {
+    smtp: { user: '${SMTP_USER}', password: '${SMTP_PASSWORD}' },
   },
 } as const;
 
@@ -27,5 +38,11 @@ export const defaultEnvNames: Readonly<Record<string, string>> = {
   'salesforce.auth.password': 'SF_PASSWORD',
   'salesforce.auth.refreshToken': 'SF_REFRESH_TOKEN',
   'salesforce.auth.privateKeyFile': 'SF_PRIVATE_KEY_FILE',
-  'hubspot.accessToken': 'HUBSPOT_ACCESS_TOKEN',
+  'hubspot.auth.accessToken': 'HUBSPOT_ACCESS_TOKEN',
+  'hubspot.auth.clientId': 'HUBSPOT_CLIENT_ID',
+  'hubspot.auth.clientSecret': 'HUBSPOT_CLIENT_SECRET',
+  'hubspot.auth.refreshToken': 'HUBSPOT_REFRESH_TOKEN',
+  'web.secret': 'LEADRELAY_WEB_SECRET',
+  'mail.smtp.user': 'SMTP_USER',
+  'mail.smtp.password': 'SMTP_PASSWORD',
 };

@@ -3,7 +3,7 @@ export { loadConfig } from './load.ts';
 export type { ConfigResult, LoadConfigOptions, LoadedConfig } from './load.ts';
 export { configSchema, authFlows, secretPaths } from './schema.ts';
 export type { AuthFlow, Config } from './schema.ts';
-export { requireSalesforceCredentials, credentialsByFlow } from './credentials.ts';
+export { requireCrmCredentials, requireHubSpotCredentials, requireSalesforceCredentials, credentialsByFlow, hubspotCredentialsByFlow } from './credentials.ts';
 export { redactConfig, redacted } from './redact.ts';
 export { mappingsDirOf, resolveConfigPath, storeLocation } from './paths.ts';
 export type { StoreLocation } from './paths.ts';

@@ -2,10 +2,15 @@
 // config/default.yaml (every key, commented) parses to exactly the same values (a test pins that).
 // Objects are strict: an unknown key is an error with a "did you mean". Nested objects use `.prefault({})`
 // (zod 4: `.default()` returns its value unparsed, `.prefault()` parses it, so inner defaults fill in).
+import { metricsConfigSchema } from '../observability/config-schema.ts';
 import { z } from 'zod';
 import { crmKinds } from '../domain/lead.ts';
 import { matchingConfigSchema, qualificationConfigSchema } from '../rules/config-schema.ts';
 import { cronError } from './cron.ts';
+import { hubspotSchema } from './hubspot-schema.ts';
+import { calendarSchema, feedbackSchema, offersSchema, pointsSchema } from './marketplace-schema.ts';
+import { webSchema } from '../web/config-schema.ts';
+import { mailSchema } from '../notify/config-schema.ts';
 
 /** A credential or other secret: taken from the environment (`${NAME}`), null until a command needs it. */
 const secret = z.string().min(1).nullable().default(null);
@@ -36,12 +41,14 @@ const salesforceSchema = z.strictObject({
   queryBatchSize: z.number().int().min(200).max(2000).default(2000).describe('Records per query page (Sforce-Query-Options batchSize).'),
   writeBatchSize: z.number().int().min(1).max(200).default(200).describe('Records per sObject Collections call.'),
   maxDailyApiShare: z.number().min(0).max(1).default(0.5).describe('Stop spending API calls at this share of the daily allocation.'),
-}).prefault({});
-
-// A placeholder the HubSpot connector issue extends; the keys here are the ones it cannot do without.
-const hubspotSchema = z.strictObject({
-  accessToken: secret.describe('Private app access token.'),
-  baseUrl: httpUrl.default('https://api.hubapi.com'),
+  requestTimeoutSeconds: z.number().int().min(1).max(3600).default(120).describe('Give up on one HTTP call after this long (then retry).'),
+  retry: z.strictObject({
+    retries: z.number().int().min(0).max(10).default(4),
+    minDelayMs: z.number().int().min(0).default(1000),
+    maxDelayMs: z.number().int().min(0).default(30_000),
+    maxRetryAfterSeconds: z.number().int().min(0).default(120),
+  }).prefault({}).describe('Retries of one call on 429, 5xx, resets, row locks; longer Retry-After waits are rescheduled.'),
+  quotaProbeMinutes: z.number().int().min(1).max(1440).default(30).describe('After REQUEST_LIMIT_EXCEEDED, pause this long, then probe again (the quota is a rolling 24 hours).'),
 }).prefault({});
 
 export const configSchema = z.strictObject({
@@ -60,14 +67,12 @@ export const configSchema = z.strictObject({
   }).prefault({}),
   qualification: qualificationConfigSchema,
   matching: matchingConfigSchema,
-  offers: z.strictObject({
-    waveHours: z.number().positive().default(24).describe('How long a wave stays open.'),
-    waves: z.number().int().min(1).default(2),
-  }).prefault({}),
-  feedback: z.strictObject({
-    firstHours: z.number().positive().default(48).describe('First feedback due this many hours after reservation.'),
-    updateDays: z.number().positive().default(14).describe('Then an update every this many days.'),
-  }).prefault({}),
+  offers: offersSchema,
+  feedback: feedbackSchema,
+  calendar: calendarSchema,
+  points: pointsSchema,
+  web: webSchema,
+  mail: mailSchema,
   schedule: z.strictObject({
     sync: cron.default('*/5 * * * *'),
     tick: cron.default('* * * * *'),
@@ -75,11 +80,14 @@ export const configSchema = z.strictObject({
   log: z.strictObject({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   }).prefault({}),
+  metrics: metricsConfigSchema,
 }).meta({ title: 'leadrelay configuration' });
 
 export type Config = z.infer<typeof configSchema>;
 
 /** Keys holding secrets: always redacted when printed, wherever their value came from. */
 export const secretPaths: readonly string[] = [
-  'salesforce.auth.clientSecret', 'salesforce.auth.password', 'salesforce.auth.refreshToken', 'hubspot.accessToken',
+  'salesforce.auth.clientSecret', 'salesforce.auth.password', 'salesforce.auth.refreshToken',
+  'hubspot.auth.accessToken', 'hubspot.auth.clientSecret', 'hubspot.auth.refreshToken',
+  'web.secret', 'mail.smtp.password',
 ];

@@ -47,6 +47,8 @@ export type WriteOutcome =
 export interface ApiUsage {
   /** Calls this process made, by stage (pull-leads, pull-partners, write-lead, write-opportunity, describe, auth...). */
   readonly callsByStage: Readonly<Record<string, number>>;
+  /** Calls by the class of answer: '2xx', '4xx', '429', '5xx', 'network'. */
+  readonly callsByOutcome?: Readonly<Record<string, number>>;
   readonly total: number;
   /** Last quota figure the CRM reported (Sforce-Limit-Info, X-HubSpot-RateLimit-Daily-*). */
   readonly quota: { readonly used: number; readonly limit: number; readonly at: string } | null;

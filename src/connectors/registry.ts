@@ -5,6 +5,7 @@ import type { Store } from '../domain/ports.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { LoadedMappings } from '../mapping/index.ts';
 import type { CrmConnector } from './contract.ts';
+import { hubspotConnectorFor } from './hubspot/connector.ts';
 import { createSalesforceConnector } from './salesforce/connector.ts';
 
 export interface ConnectorDeps {
@@ -32,10 +33,16 @@ const factories: Record<CrmKind, (d: ConnectorDeps) => CrmConnector> = {
     tokens: storeTokens(d.store, 'salesforce', d.now),
     logger: d.logger.child({ crm: 'salesforce' }),
     now: d.now,
+    requestTimeoutMs: d.config.salesforce.requestTimeoutSeconds * 1000,
+    retry: {
+      retries: d.config.salesforce.retry.retries,
+      minDelayMs: d.config.salesforce.retry.minDelayMs,
+      maxDelayMs: d.config.salesforce.retry.maxDelayMs,
+      maxRetryAfterMs: d.config.salesforce.retry.maxRetryAfterSeconds * 1000,
+    },
+    quotaResumeAt: (now: Date) => new Date(now.getTime() + d.config.salesforce.quotaProbeMinutes * 60_000),
   }),
-  hubspot: () => {
-    throw new Error('The HubSpot connector is not built yet (see the HubSpot issue); set crm: salesforce.');
-  },
+  hubspot: (d) => hubspotConnectorFor({ ...d, tokens: storeTokens(d.store, 'hubspot', d.now) }),
 };
 
 export function createConnector(deps: ConnectorDeps): CrmConnector {

@@ -40,7 +40,7 @@ export interface LeadEvent {
   readonly type:
     | 'received' | 'updated' | 'qualified' | 'needs_qualification' | 'rejected' | 'offered' | 'viewed' | 'reserved'
     | 'declined' | 'feedback' | 'reminder' | 'revoked' | 'expired' | 'escalated' | 'assigned' | 'returned'
-    | 'withdrawn' | 'converted' | 'widened' | 'quarantined';
+    | 'withdrawn' | 'converted' | 'widened' | 'quarantined' | 'plan_updated';
   /** 'system', 'crm', a user id, or 'partner:<id>'. */
   readonly actor: string;
   readonly partnerId: string | null;

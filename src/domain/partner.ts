@@ -60,6 +60,8 @@ export interface PartnerStats {
   readonly medianMinutesToReserve: number | null;
   /** Leads whose feedback is overdue now (feedback gate). */
   readonly overdue: number;
+  /** Points balance (all time) from the points ledger; absent = 0 (the `points` score reads it). */
+  readonly points?: number;
 }
 
 export const emptyStats = (partnerId: string): PartnerStats => ({

@@ -5,6 +5,12 @@ import type { Feedback, LeadEvent, Offer, OfferStatus } from './offer.ts';
 import type { CrmKind, Lead, LeadData, LeadStatus } from './lead.ts';
 import type { Partner, PartnerData, PartnerStats, User } from './partner.ts';
 import type { WriteBack } from './write-back.ts';
+import type { AwayPeriod } from './availability.ts';
+import type { StoredPlan } from './opportunity-plan.ts';
+import type { PointsBalance, PointsEntry } from './points.ts';
+import type { IdentityRepository } from './identity.ts';
+import type { MailRepository } from './mail.ts';
+import type { ViewRepository } from './views.ts';
 
 export interface Clock { now(): Date }
 export interface IdGenerator { next(): string }
@@ -105,6 +111,8 @@ export interface OfferRepository {
   /** Open offers whose deadline has passed. */
   listExpiring(now: Date, limit: number): Promise<Offer[]>;
   explanation(offerId: string): Promise<Readonly<Record<string, unknown>> | null>;
+  /** Offers by status (metrics, reports). */
+  countByStatus(): Promise<Record<string, number>>;
 }
 
 export interface FeedbackRepository {
@@ -204,6 +212,57 @@ export interface KeyValueRepository {
   set(key: string, value: string, now: Date): Promise<void>;
 }
 
+// ---------- marketplace: deadline notices, away periods, points, opportunity plans ----------
+export const noticeKinds = ['reminder', 'overdue', 'revoked'] as const;
+export type NoticeKind = (typeof noticeKinds)[number];
+
+/** Something `tick` did about one feedback deadline of one lead; recorded at most once per (lead, dueAt, kind). */
+export interface DeadlineNotice {
+  readonly leadId: string;
+  readonly partnerId: string;
+  /** The lead's feedbackDueAt the notice is about (the stored deadline, before away periods are applied). */
+  readonly dueAt: Date;
+  readonly kind: NoticeKind;
+  readonly at: Date;
+}
+
+export interface NoticeRepository {
+  /** Insert unless (leadId, dueAt, kind) is there; true when recorded now. The idempotency of `tick`. */
+  record(n: DeadlineNotice): Promise<boolean>;
+  has(leadId: string, dueAt: Date, kind: NoticeKind): Promise<boolean>;
+  listByLead(leadId: string): Promise<DeadlineNotice[]>;
+  /** Partners whose hold on this lead was revoked: a re-offer never goes back to them. */
+  revokedPartners(leadId: string): Promise<string[]>;
+}
+
+export interface AvailabilityRepository {
+  add(p: Omit<AwayPeriod, 'id'>): Promise<AwayPeriod>;
+  remove(id: number): Promise<boolean>;
+  /** Periods of these partners (or all) that end after `endingAfter`, earliest start first. */
+  list(partnerIds: readonly string[] | 'all', endingAfter: Date): Promise<AwayPeriod[]>;
+}
+
+export interface PointsRange {
+  readonly from?: Date;
+  readonly to?: Date;
+  readonly partnerId?: string;
+}
+
+export interface PointsRepository {
+  /** Book entries; one whose key is already booked is skipped. Returns the number booked now. */
+  add(entries: readonly PointsEntry[]): Promise<number>;
+  /** Sum per partner over [from, to), highest first (ties by partner id). */
+  balances(range: PointsRange): Promise<PointsBalance[]>;
+  /** Entries over [from, to), oldest first. */
+  entries(range: PointsRange): Promise<PointsEntry[]>;
+}
+
+export interface PlanRepository {
+  get(leadId: string): Promise<StoredPlan | null>;
+  /** Optimistic like leads.save: writes when the stored version is `plan.version - 1` (0 = none yet). */
+  put(plan: StoredPlan): Promise<boolean>;
+}
+
 export interface Store {
   readonly leads: LeadRepository;
   readonly partners: PartnerRepository;
@@ -216,6 +275,16 @@ export interface Store {
   readonly cursors: CursorRepository;
   readonly runs: RunRepository;
   readonly kv: KeyValueRepository;
+  readonly notices: NoticeRepository;
+  readonly availability: AvailabilityRepository;
+  readonly points: PointsRepository;
+  readonly plans: PlanRepository;
+  /** Web client: sessions, tokens, links, portfolios, preferences (src/web). */
+  readonly identity: IdentityRepository;
+  /** The mail outbox and digest items (src/notify). */
+  readonly mail: MailRepository;
+  /** Slice-restricted read models for pages and the API (src/web). */
+  readonly views: ViewRepository;
   /**
    * Run `fn` in one database transaction: every repository on `tx` writes inside it, and it commits only when
    * `fn` resolves. Serialised: no two transactions interleave (SQLite: BEGIN IMMEDIATE).

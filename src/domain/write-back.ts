@@ -10,6 +10,10 @@ export const partnerStatuses = [
 ] as const;
 export type PartnerStatus = (typeof partnerStatuses)[number];
 
+/** Where the holding partner stands with its feedback: owed, reminded before the deadline, or past it. */
+export const feedbackStates = ['due', 'reminded', 'overdue'] as const;
+export type FeedbackState = (typeof feedbackStates)[number];
+
 export interface LeadWriteBack {
   readonly status: LeadStatus;
   readonly partnerStatus: PartnerStatus;
@@ -22,6 +26,9 @@ export interface LeadWriteBack {
   readonly temperature: Temperature;
   /** Why the lead waits in the qualification queue or was rejected (rule names and messages, no contact data). */
   readonly qualificationReasons: string | null;
+  /** The deadline of the feedback owed now (away periods applied); null when none is owed. */
+  readonly feedbackDueAt: string | null;
+  readonly feedbackState: FeedbackState | null;
 }
 
 export const opportunityStages = ['contacted', 'meeting', 'proposal', 'won', 'lost'] as const;
@@ -68,10 +75,16 @@ export interface LastFeedback {
   readonly comment: string | null;
 }
 
+export interface FeedbackOwed {
+  readonly dueAt: Date;
+  readonly state: FeedbackState;
+}
+
 export function leadWriteBackFor(
   lead: Lead,
   partner: { externalId: string; name: string } | null,
   last: LastFeedback | null,
+  owed: FeedbackOwed | null = null,
 ): LeadWriteBack {
   return {
     status: lead.status,
@@ -87,5 +100,7 @@ export function leadWriteBackFor(
       lead.status === 'needs_qualification' || lead.status === 'rejected'
         ? (lead.qualification?.reasons.map((r) => `${r.rule}: ${r.message}`).join('; ') ?? null)
         : null,
+    feedbackDueAt: owed?.dueAt.toISOString() ?? null,
+    feedbackState: owed?.state ?? null,
   };
 }

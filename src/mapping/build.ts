@@ -2,6 +2,7 @@
 // file order, each with its line, plus `selectFields()`.
 import type { YamlSource } from '../config/yaml-source.ts';
 import type { CrmKind } from '../domain/lead.ts';
+import { dialects } from './dialects.ts';
 import type { MappingFile } from './schema.ts';
 import { targetInfo } from './targets.ts';
 import type { Entity } from './targets.ts';
@@ -22,8 +23,11 @@ export function buildMapping(file: MappingFile, source: YamlSource, crm: CrmKind
     const line = source.lineAt(path, { key: true });
     return { line, source: line === null ? source.file : `${source.file}:${line}` };
   };
-  const condition = (key: 'mql' | 'track' | 'where', text: string | undefined): Condition | null =>
-    text === undefined ? null : { text, line: lineOf([key]).line };
+  // Cross checks ran before: a condition that does not parse in this CRM's dialect never gets here.
+  const condition = (key: 'mql' | 'track' | 'where', raw: unknown): Condition | null => {
+    const parsed = raw === undefined ? null : dialects[crm].parse(raw);
+    return parsed === null ? null : { ...parsed, line: lineOf([key]).line };
+  };
   const outbound = (fields: Readonly<Record<string, { to: string; values?: Record<string, string> | undefined; externalId?: boolean | undefined; type?: OutboundRule['type'] | undefined } | undefined>>): OutboundRule[] =>
     inFileOrder(fields, rawOutbound).flatMap(([key, r]) => (r === undefined ? [] : [{
       key, to: r.to, values: r.values ?? null, externalId: r.externalId === true, type: r.type ?? null, ...lineOf(['outbound', 'fields', key]),
@@ -36,7 +40,7 @@ export function buildMapping(file: MappingFile, source: YamlSource, crm: CrmKind
       const status = file.outbound.status;
       return {
         ...base, entity: 'lead', fields, selectFields: () => selectOf(fields),
-        mql: { text: file.mql, line: lineOf(['mql']).line }, track: condition('track', file.track),
+        mql: condition('mql', file.mql) ?? { text: '', filterGroups: null, line: null }, track: condition('track', file.track),
         outbound: outbound(file.outbound.fields),
         status: status === undefined ? null : { to: status.to, values: status.values, ...lineOf(['outbound', 'status']) },
       };
@@ -51,7 +55,7 @@ export function buildMapping(file: MappingFile, source: YamlSource, crm: CrmKind
     }
     case 'opportunity':
       return {
-        ...base, entity: 'opportunity', mode: file.mode, convertedStatus: file.convertedStatus ?? null,
+        ...base, entity: 'opportunity', mode: file.mode, convertedStatus: file.convertedStatus ?? null, pipeline: file.pipeline ?? null,
         stages: file.stages, stagesLine: lineOf(['stages']).line, outbound: outbound(file.outbound.fields),
         selectFields: () => [],
       };

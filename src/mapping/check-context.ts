@@ -33,10 +33,13 @@ export interface LenientFile {
   readonly fieldKeys: readonly string[];
   readonly outbound: ReadonlyArray<readonly [string, OutboundRuleInput]>;
   readonly status: { readonly to: string; readonly values: Readonly<Record<string, string>> } | null;
-  readonly conditions: ReadonlyArray<readonly ['mql' | 'track' | 'where', string]>;
+  /** As written: text (SOQL) or a map (HubSpot search filter); the CRM's dialect judges which. */
+  readonly conditions: ReadonlyArray<readonly ['mql' | 'track' | 'where', unknown]>;
   readonly stages: Readonly<Record<string, string>> | null;
   readonly mode: string | null;
   readonly convertedStatus: string | null;
+  /** `pipeline:` as written (HubSpot opportunity mappings), undefined when absent. */
+  readonly pipeline: unknown;
 }
 
 export function lenient(raw: unknown): LenientFile {
@@ -57,9 +60,10 @@ export function lenient(raw: unknown): LenientFile {
     fieldKeys: isRecord(r['fields']) ? Object.keys(r['fields']) : [],
     outbound: entries(out['fields'], outbound),
     status,
-    conditions: (['mql', 'track', 'where'] as const).flatMap((k) => { const c = str(r[k]); return c === null ? [] : [[k, c] as const]; }),
+    conditions: (['mql', 'track', 'where'] as const).flatMap((k) => (r[k] === undefined || r[k] === null ? [] : [[k, r[k]] as const])),
     stages: isRecord(r['stages']) ? Object.fromEntries(entries(r['stages'], str)) : null,
     mode: str(r['mode']),
     convertedStatus: str(r['convertedStatus']),
+    pipeline: r['pipeline'],
   };
 }

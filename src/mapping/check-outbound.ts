@@ -6,7 +6,7 @@ import { leadStatuses } from '../domain/lead.ts';
 import { opportunityStages } from '../domain/write-back.ts';
 import { report } from './check-context.ts';
 import type { FileContext, LenientFile } from './check-context.ts';
-import { checkSoqlCondition } from './soql.ts';
+import { dialects } from './dialects.ts';
 import { outboundKeys } from './targets.ts';
 import type { Entity } from './targets.ts';
 
@@ -54,11 +54,10 @@ export function checkOutbound(ctx: FileContext, entity: Entity, file: LenientFil
     if (path !== undefined) report(ctx, path, `${rule.from} is also read into '${target}': leadrelay would pull its own write back as a change`, 'write to a separate CRM field, or stop reading this one', false);
   }
   if (entity === 'opportunity') checkOpportunity(ctx, file, externalIds);
-  if (ctx.crm === 'salesforce' && file.object !== null) {
-    for (const [key, text] of file.conditions) {
-      const r = checkSoqlCondition(file.object, text);
-      if (!r.ok) report(ctx, [key], r.message, r.hint);
-    }
+  // The condition language, associated-record paths and CRM-only keys differ per CRM (dialects.ts).
+  const froms = file.fields.map(([target, rule]) => [target, rule.from] as const);
+  for (const p of dialects[ctx.crm].check({ entity, object: file.object, conditions: file.conditions, froms, mode: file.mode, pipeline: file.pipeline })) {
+    report(ctx, p.path, p.message, p.hint, p.key === true);
   }
 }
 

@@ -1,10 +1,11 @@
 // Check loaded mappings against the CRM's own description of its objects (Salesforce describe, HubSpot
 // properties): fields that do not exist, values a picklist does not allow, writes to read-only fields, and
 // transforms that cannot work on the field's type. Runs in `leadrelay validate` when a connection is available.
+import type { CrmKind } from '../domain/lead.ts';
+import { dialects } from './dialects.ts';
 import type { MappingIssue } from './types.ts';
 import type { AnyMapping, InboundRule, LoadedMappings, OutboundRule } from './types.ts';
 import { isCustomField } from './required-fields.ts';
-import { checkSoqlCondition } from './soql.ts';
 import { outboundKeys } from './targets.ts';
 
 export interface DescribeField {
@@ -25,20 +26,25 @@ const textual = new Set(['string', 'textarea', 'email', 'phone', 'url', 'id', 'r
 
 export function checkAgainstDescribe(mappings: LoadedMappings, describe: DescribeResult): MappingIssue[] {
   const all: AnyMapping[] = [mappings.lead, mappings.partner, mappings.opportunity, ...(mappings.partnerUser === null ? [] : [mappings.partnerUser])];
-  return all.flatMap((m) => checkOne(m, describe, mappings.crm === 'salesforce' ? 'salesforce' : 'hubspot'));
+  return all.flatMap((m) => checkOne(m, describe, mappings.crm));
 }
 
-function checkOne(m: AnyMapping, describe: DescribeResult, crm: 'salesforce' | 'hubspot'): MappingIssue[] {
+function fieldsOf(describe: DescribeResult, object: string): Map<string, DescribeField> | null {
+  const key = Object.keys(describe).find((k) => k.toLowerCase() === object.toLowerCase());
+  return key === undefined ? null : new Map((describe[key]?.fields ?? []).map((f) => [f.name.toLowerCase(), f]));
+}
+
+function checkOne(m: AnyMapping, describe: DescribeResult, crm: CrmKind): MappingIssue[] {
   const issues: MappingIssue[] = [];
   const issue = (line: number | null, path: string, message: string, hint: string): void => {
     issues.push({ file: m.file, line, path, message, hint });
   };
-  const objectKey = Object.keys(describe).find((k) => k.toLowerCase() === m.object.toLowerCase());
-  if (objectKey === undefined) {
+  const fields = fieldsOf(describe, m.object);
+  if (fields === null) {
     issue(m.objectLine, 'object', `object ${m.object} is not in the CRM`, 'check the API name, and that the integration user may read it');
     return issues;
   }
-  const fields = new Map((describe[objectKey]?.fields ?? []).map((f) => [f.name.toLowerCase(), f]));
+  const dialect = dialects[crm];
   const missingHint = (field: string): string => (isCustomField(crm, field)
     ? `run \`leadrelay setup ${crm}\` to create it`
     : 'check the API name, and the field-level security of the integration user');
@@ -48,7 +54,15 @@ function checkOne(m: AnyMapping, describe: DescribeResult, crm: 'salesforce' | '
     return f;
   };
 
-  if (m.entity !== 'opportunity') for (const r of m.fields) checkInboundType(r, find(r.from, r.line, `fields.${r.target}`), issue);
+  // A `from` on an associated record (HubSpot company.name) is looked up in that record's object.
+  const findFrom = (from: string, line: number | null, path: string): DescribeField | undefined => {
+    const at = dialect.resolve(m.object, from);
+    if (at.object === m.object) return find(from, line, path);
+    const f = fieldsOf(describe, at.object)?.get(at.field.toLowerCase());
+    if (f === undefined) issue(line, path, `${at.object}.${at.field} does not exist`, missingHint(at.field));
+    return f;
+  };
+  if (m.entity !== 'opportunity') for (const r of m.fields) checkInboundType(r, findFrom(r.from, r.line, `fields.${r.target}`), issue);
   if (m.entity !== 'partner-user') {
     for (const r of m.outbound) {
       const f = find(r.to, r.line, `outbound.fields.${r.key}`);
@@ -64,15 +78,11 @@ function checkOne(m: AnyMapping, describe: DescribeResult, crm: 'salesforce' | '
   }
   // A condition naming a missing field fails the whole pull (INVALID_FIELD), so check those too.
   const conditions = m.entity === 'lead' ? [['mql', m.mql], ['track', m.track]] as const : m.entity === 'opportunity' ? [] : [['where', m.where]] as const;
-  if (crm === 'salesforce') {
-    for (const [key, c] of conditions) {
-      if (c === null) continue;
-      const parsed = checkSoqlCondition(m.object, c.text);
-      if (!parsed.ok) continue;
-      for (const f of new Set(parsed.fields.map((x) => x.field))) {
-        // Relationship paths (Owner.Name) belong to another object; describe of this one cannot judge them.
-        if (!f.includes('.') && !fields.has(f.toLowerCase())) issue(c.line, key, `${m.object}.${f} (used in ${key}) does not exist`, missingHint(f));
-      }
+  for (const [key, c] of conditions) {
+    if (c === null) continue;
+    for (const f of new Set(dialect.conditionFields(m.object, c).map((x) => x.field))) {
+      // Relationship paths (Owner.Name) belong to another object; describe of this one cannot judge them.
+      if (!f.includes('.') && !fields.has(f.toLowerCase())) issue(c.line, key, `${m.object}.${f} (used in ${key}) does not exist`, missingHint(f));
     }
   }
   return issues;

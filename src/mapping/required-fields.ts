@@ -3,7 +3,7 @@
 // fields: Lead.Status, Opportunity.StageName). The connector's setup and checkMapping consume this.
 import type { CrmKind } from '../domain/lead.ts';
 import type { CrmFieldType } from './schema.ts';
-import { checkSoqlCondition } from './soql.ts';
+import { dialects } from './dialects.ts';
 import { outboundKeys } from './targets.ts';
 import type { AnyMapping, Condition, InboundRule, LoadedMappings, OutboundRule } from './types.ts';
 
@@ -115,12 +115,21 @@ export function isCustomField(crm: CrmKind, field: string): boolean {
 export function requiredCrmFields(mappings: LoadedMappings): RequiredCrmObject[] {
   const all: AnyMapping[] = [mappings.lead, mappings.partner, mappings.opportunity, ...(mappings.partnerUser === null ? [] : [mappings.partnerUser])];
   const byObject = new Map<string, Use[]>();
+  const dialect = dialects[mappings.crm];
+  const usesOf = (object: string): Use[] => {
+    const uses = byObject.get(object) ?? [];
+    byObject.set(object, uses);
+    return uses;
+  };
   for (const m of all) {
-    const uses = byObject.get(m.object) ?? [];
-    byObject.set(m.object, uses);
+    const uses = usesOf(m.object);
     // Priority: a declared type beats inference; what we write beats what we read beats a condition's literal.
     if (m.entity !== 'opportunity') {
-      for (const r of m.fields) uses.push({ field: r.from, spec: inboundSpec(r), priority: r.type === null ? 1 : 3, usage: 'read', source: r.source });
+      for (const r of m.fields) {
+        // A HubSpot `company.name` lives on the associated company, not on the contact.
+        const at = dialect.resolve(m.object, r.from);
+        usesOf(at.object).push({ field: at.field, spec: inboundSpec(r), priority: r.type === null ? 1 : 3, usage: 'read', source: r.source });
+      }
     }
     if (m.entity !== 'partner-user') {
       for (const r of m.outbound) uses.push({ field: r.to, spec: outboundSpec(m, r), priority: r.type === null ? 2 : 3, usage: 'write', source: r.source });
@@ -129,12 +138,8 @@ export function requiredCrmFields(mappings: LoadedMappings): RequiredCrmObject[]
       uses.push({ field: m.status.to, spec: { type: 'Picklist', picklistValues: unique(Object.values(m.status.values)) }, priority: 2, usage: 'write', source: m.status.source });
     }
     const conditions: Condition[] = m.entity === 'lead' ? [m.mql, ...(m.track === null ? [] : [m.track])] : m.entity === 'opportunity' || m.where === null ? [] : [m.where];
-    if (mappings.crm === 'salesforce') {
-      for (const c of conditions) {
-        const parsed = checkSoqlCondition(m.object, c.text);
-        if (!parsed.ok) continue;
-        for (const f of parsed.fields) uses.push({ field: f.field, spec: conditionSpec(f.literalType), priority: 0, usage: 'condition', source: `${m.file}:${c.line ?? ''}` });
-      }
+    for (const c of conditions) {
+      for (const f of dialect.conditionFields(m.object, c)) uses.push({ field: f.field, spec: conditionSpec(f.literalType), priority: 0, usage: 'condition', source: `${m.file}:${c.line ?? ''}` });
     }
   }
   return [...byObject].map(([object, uses]) => ({ object, fields: merge(mappings.crm, uses) }));

@@ -2,12 +2,15 @@
 // make sense and values fit is checked in cross-check.ts, which has the canonical catalogue and gives hints.
 // The JSON Schema for editors is generated from `mappingFileSchema` (src/config/write-schemas.ts).
 import { z } from 'zod';
+import { hubspotConditionSchema } from './hubspot-filter.ts';
 import { knownTargets, outboundKeys } from './targets.ts';
 import type { Entity } from './targets.ts';
 import { transformNames } from './transforms.ts';
 
 /** Salesforce API names (Email, Budget__c, ns__Field__c) and HubSpot property names fit this. */
 export const apiNamePattern = /^[A-Za-z][A-Za-z0-9_]*(__c)?$/;
+/** A field to read: an API name, or (HubSpot) `<association>.<property>` of an associated record, e.g. company.name. */
+export const fromPattern = /^([A-Za-z][A-Za-z0-9_]*\.)?[A-Za-z][A-Za-z0-9_]*(__c)?$/;
 
 export const crmFieldTypes = [
   'Text', 'Number', 'Currency', 'Checkbox', 'Date', 'DateTime', 'Picklist', 'MultiselectPicklist', 'LongTextArea',
@@ -19,10 +22,13 @@ export const apiNameMessage = 'not a valid CRM field or object API name';
 export const apiNameHint = 'letters, digits and _; start with a letter; custom Salesforce fields end in __c';
 const apiName = z.string().regex(apiNamePattern, { error: apiNameMessage });
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
-const condition = z.string().min(1).describe('A condition in the CRM query language (SOQL WHERE clause for Salesforce), without WHERE.');
+const condition = z.union([
+  z.string().min(1).describe('Salesforce: a SOQL WHERE clause, without WHERE.'),
+  hubspotConditionSchema,
+]).describe('Which records: a SOQL WHERE clause (Salesforce) or a CRM search filter { filterGroups } (HubSpot).');
 
 export const inboundRuleSchema = z.strictObject({
-  from: apiName.describe('The CRM field to read.'),
+  from: z.string().regex(fromPattern, { error: apiNameMessage }).describe('The CRM field to read (HubSpot contacts: company.<property> reads the associated company).'),
   transform: z.array(z.enum(transformNames)).default([]).describe('Applied in order: trim, lower, upper, split, number, integer, date, datetime, boolean.'),
   map: z.record(z.string(), scalar).optional().describe('CRM value (after transforms) → canonical value. Lists are mapped per element.'),
   default: z.union([scalar, z.array(z.string())]).optional().describe('Used when the CRM value is empty, or the value map has no entry.'),
@@ -57,7 +63,7 @@ const common = {
 export const leadFileSchema = z.strictObject({
   ...common,
   entity: z.literal('lead'),
-  mql: condition.describe('Which records are marketing-qualified leads (SOQL condition for Salesforce).'),
+  mql: condition.describe('Which records are marketing-qualified leads (SOQL condition for Salesforce, search filter for HubSpot).'),
   track: condition.optional().describe('Records already held stay in the pull while this holds.'),
   fields: fieldsFor('lead'),
   outbound: z.strictObject({ fields: outboundFor('lead'), status: statusRuleSchema.optional() }).prefault({}),
@@ -83,6 +89,7 @@ export const opportunityFileSchema = z.strictObject({
   entity: z.literal('opportunity'),
   mode: z.enum(['create', 'convert']).default('create').describe('create: upsert by external id; convert: convert the lead.'),
   convertedStatus: z.string().min(1).optional().describe('The lead status a conversion uses (mode: convert).'),
+  pipeline: z.string().min(1).optional().describe('HubSpot: the deal pipeline (label or id) deals are created in; setup creates it.'),
   stages: z.record(z.string(), z.string().min(1)).describe('Canonical stage (meeting, proposal, won, lost, contacted) → CRM stage value.'),
   outbound: z.strictObject({ fields: outboundFor('opportunity') }).prefault({}),
 });

@@ -4,7 +4,7 @@
 import { leadDataSchema, leadStatuses, temperatures } from '../domain/lead.ts';
 import { feedbackStatuses } from '../domain/offer.ts';
 import { partnerDataSchema } from '../domain/partner.ts';
-import { opportunityStages, partnerStatuses } from '../domain/write-back.ts';
+import { feedbackStates, opportunityStages, partnerStatuses } from '../domain/write-back.ts';
 import type { LeadWriteBack, OpportunityWriteBack } from '../domain/write-back.ts';
 
 export const entities = ['lead', 'partner', 'partner-user', 'opportunity'] as const;
@@ -104,6 +104,8 @@ const leadOutbound = {
   feedbackComment: { kind: 'longtext' },
   temperature: { kind: 'text', values: temperatures },
   qualificationReasons: { kind: 'longtext' },
+  feedbackDueAt: { kind: 'datetime' },
+  feedbackState: { kind: 'text', values: feedbackStates },
 } as const satisfies Record<keyof LeadWriteBack, OutboundKeyInfo>;
 
 const opportunityOutbound = {

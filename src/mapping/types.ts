@@ -2,6 +2,7 @@
 // failing value (quarantine) or a rejected write (CRM error) can say which mapping line caused it.
 import type { ConfigIssue } from '../config/issues.ts';
 import type { CrmKind } from '../domain/lead.ts';
+import type { HubSpotFilterGroup } from './hubspot-filter.ts';
 import type { CrmFieldType } from './schema.ts';
 import type { TargetInfo } from './targets.ts';
 import type { TransformName } from './transforms.ts';
@@ -45,7 +46,10 @@ export interface StatusRule {
 }
 
 export interface Condition {
+  /** Salesforce: the SOQL WHERE clause; HubSpot: a readable rendering of the filter. */
   readonly text: string;
+  /** HubSpot: the search filter groups as sent to the API; null for Salesforce. */
+  readonly filterGroups: readonly HubSpotFilterGroup[] | null;
   readonly line: number | null;
 }
 
@@ -84,6 +88,8 @@ export interface OpportunityMapping extends MappingBase {
   readonly entity: 'opportunity';
   readonly mode: 'create' | 'convert';
   readonly convertedStatus: string | null;
+  /** HubSpot: the deal pipeline (label or id) deals are created in. */
+  readonly pipeline: string | null;
   /** Canonical opportunity stage → CRM stage value; stages not listed make no opportunity. */
   readonly stages: Readonly<Record<string, string>>;
   readonly stagesLine: number | null;

@@ -178,6 +178,8 @@ export const scoreSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('load'), name: name.optional(), weight, halfAt: z.number().positive().default(10) }).strict(),
   z.object({ type: z.literal('recentOffers'), name: name.optional(), weight, halfAt: z.number().positive().default(20) }).strict(),
   z.object({ type: z.literal('feedbackGate'), name: name.optional(), weight }).strict(),
+  // The points ledger's balance (marketplace): weight 0 unless set, so adding the criterion changes nothing by itself.
+  z.object({ type: z.literal('points'), name: name.optional(), weight: z.number().min(0).max(1000).default(0), fullAt: z.number().positive().default(100) }).strict(),
   z.object({ type: z.literal('attribute'), ...attributeBase, weight, ifLeadMissing: z.number().min(0).max(1).default(0) })
     .strict().superRefine(checkAttribute),
 ]);

@@ -4,8 +4,20 @@
 import type { MatchingConfig } from './config-schema.ts';
 import type { Candidate, MatchResult } from './match.ts';
 
+// selectWave runs once per lead: the top levels are worked out once per config (memoised on the config's
+// `fairness` and `levels` objects, which a parsed config never changes in place).
+const topMemo = new WeakMap<object, { readonly levels: object; readonly configured: readonly string[]; readonly top: ReadonlySet<string> }>();
+
 /** The levels counted as "top": configured, or the highest-valued level(s) in `levels`. */
 export function topLevels(cfg: MatchingConfig): ReadonlySet<string> {
+  const hit = topMemo.get(cfg.fairness);
+  if (hit !== undefined && hit.levels === cfg.levels && hit.configured === cfg.fairness.topLevels) return hit.top;
+  const top = computeTopLevels(cfg);
+  topMemo.set(cfg.fairness, { levels: cfg.levels, configured: cfg.fairness.topLevels, top });
+  return top;
+}
+
+function computeTopLevels(cfg: MatchingConfig): ReadonlySet<string> {
   const configured = cfg.fairness.topLevels;
   if (configured.length > 0) return new Set(configured.map((l) => l.trim().toLowerCase()));
   const values = Object.values(cfg.levels);

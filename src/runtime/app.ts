@@ -68,6 +68,8 @@ export function settingsFrom(config: LoadedConfig, mappings: LoadedMappings): Se
     matching: config.matching,
     offers: config.offers,
     feedback: config.feedback,
+    calendar: config.calendar,
+    points: config.points,
     outbox: { maxAttempts: config.sync.maxAttempts, retryBaseSeconds: config.sync.retryBaseSeconds },
     opportunityStages: stages,
   };

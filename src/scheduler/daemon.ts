@@ -6,6 +6,11 @@ import type { App } from '../runtime/app.ts';
 import { runSyncCycle } from '../sync/cycle.ts';
 import { tick } from '../services/tick.ts';
 import { JobRunner } from './jobs.ts';
+import { startWebRuntime } from '../web/server.ts';
+import { createMetrics } from '../observability/metrics.ts';
+import type { Metrics } from '../observability/metrics.ts';
+import { startProbeServer } from '../observability/server.ts';
+import type { ProbeServer } from '../observability/server.ts';
 
 export interface DaemonOptions {
   /** Run a sync at start instead of waiting for the first cron tick. */
@@ -13,6 +18,8 @@ export interface DaemonOptions {
   /** Resolves when the daemon should stop (default: SIGTERM or SIGINT). */
   readonly stopWhen?: Promise<unknown>;
   readonly onCycle?: (summary: Awaited<ReturnType<typeof runSyncCycle>>) => void;
+  /** Told where /metrics, /healthz and /readyz are served (when `metrics.enabled`). */
+  readonly onProbes?: (url: string, metrics: Metrics) => void;
 }
 
 export function signalPromise(signals: readonly NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): Promise<NodeJS.Signals> {
@@ -26,28 +33,47 @@ export function signalPromise(signals: readonly NodeJS.Signals[] = ['SIGTERM', '
 }
 
 export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ drained: boolean; stats: ReturnType<JobRunner['stats']> }> {
-  const runner = new JobRunner(app.logger);
+  const metrics = createMetrics();
+  let accepting = true;
+  const runner = new JobRunner(app.logger, Date.now, (name, ms, ok) => metrics.observeJob(name, ms / 1000, ok));
   const objects = { leads: app.mappings.lead.object, partners: app.mappings.partner.object };
   const connector = app.connector();
-  runner.add('sync', async (signal) => {
-    const s = await runSyncCycle(app.ctx, connector, objects, { signal });
+  // Usage counters are cumulative per connector: metrics get each cycle's difference.
+  let seenOutcomes: Readonly<Record<string, number>> = {};
+  const cycle = async (signal: AbortSignal, pull: boolean) => {
+    const s = await runSyncCycle(app.ctx, connector, objects, { signal, pull });
+    const now = connector.usage().callsByOutcome ?? {};
+    metrics.observeCycle(connector.crm, s, Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (seenOutcomes[k] ?? 0)])));
+    seenOutcomes = now;
     opts.onCycle?.(s);
-  });
+  };
+  runner.add('sync', (signal) => cycle(signal, true));
   runner.add('tick', async (signal) => {
     const t = await tick(app.ctx, signal);
     // Ended waves and escalations change the CRM state: flush them without a pull.
-    if (t.nextWaves + t.escalated > 0) await runSyncCycle(app.ctx, connector, objects, { signal, pull: false });
+    if (t.nextWaves + t.escalated > 0) await cycle(signal, false);
   });
+  let probes: ProbeServer | null = null;
+  if (app.config.metrics.enabled) {
+    probes = await startProbeServer({ metrics, store: app.store, now: () => app.ctx.clock.now(), crm: connector.crm, accepting: () => accepting }, app.config.metrics.host, app.config.metrics.port);
+    app.logger.info('metrics and probes served', { url: probes.url });
+    opts.onProbes?.(probes.url, metrics);
+  }
   const tasks: ScheduledTask[] = [
     cron.schedule(app.config.schedule.sync, () => runner.trigger('sync'), { name: 'sync' }),
     cron.schedule(app.config.schedule.tick, () => runner.trigger('tick'), { name: 'tick' }),
   ];
+  // The web client (web.enabled) and the mail sender (mail.enabled) run beside the schedules.
+  const web = app.config.web.enabled || app.config.mail.enabled ? await startWebRuntime(app, { listen: app.config.web.enabled }) : null;
   app.logger.info('daemon started', { sync: app.config.schedule.sync, tick: app.config.schedule.tick });
   if (opts.runAtStart !== false) void runner.trigger('sync');
   const why = await (opts.stopWhen ?? signalPromise());
   app.logger.info('daemon stopping: draining jobs', { why: typeof why === 'string' ? why : 'requested' });
+  accepting = false;
   for (const t of tasks) await t.destroy();
   const drained = await runner.drain();
+  await web?.close();
+  await probes?.close();
   app.logger.info('daemon stopped', { drained, jobs: runner.stats() });
   return { drained, stats: runner.stats() };
 }

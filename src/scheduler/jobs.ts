@@ -14,7 +14,12 @@ export class JobRunner {
   private readonly controller = new AbortController();
   private draining = false;
 
-  constructor(private readonly logger: Logger, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly now: () => number = Date.now,
+    /** Told when a run ends (metrics: job durations). */
+    private readonly onFinish: (name: string, ms: number, ok: boolean) => void = () => {},
+  ) {}
 
   add(name: string, fn: JobFn): void {
     this.jobs.set(name, { name, fn, current: null, stats: { runs: 0, skipped: 0, failures: 0, lastError: null, lastDurationMs: null, running: false } });
@@ -42,6 +47,7 @@ export class JobRunner {
       .finally(() => {
         job.stats.runs++;
         job.stats.lastDurationMs = this.now() - started;
+        this.onFinish(name, job.stats.lastDurationMs, job.stats.lastError === null);
         job.stats.running = false;
         job.current = null;
       });

@@ -7,12 +7,19 @@ import type { Clock, IdGenerator, Store } from '../domain/ports.ts';
 import type { OpportunityStage } from '../domain/write-back.ts';
 import type { Logger } from '../lib/logger.ts';
 import type { MatchingConfig, QualificationConfig } from '../rules/config-schema.ts';
+import type { CalendarConfig, FeedbackConfig, OffersConfig, PointsSettings } from '../config/marketplace-schema.ts';
 
 export interface ServiceSettings {
   readonly qualification: QualificationConfig;
   readonly matching: MatchingConfig;
-  readonly offers: { readonly waveHours: number; readonly waves: number };
-  readonly feedback: { readonly firstHours: number; readonly updateDays: number };
+  /** Waves, wave clock and teaser (config `offers:`). */
+  readonly offers: OffersConfig;
+  /** The feedback SLA per stage, reminders, revocation grace, lost reasons (config `feedback:`). */
+  readonly feedback: FeedbackConfig;
+  /** Working hours wave deadlines count in, per-partner overrides (config `calendar:`). */
+  readonly calendar: CalendarConfig;
+  /** The points ledger's rules (config `points:`). */
+  readonly points: PointsSettings;
   readonly outbox: { readonly maxAttempts: number; readonly retryBaseSeconds: number };
   /** Feedback statuses that create or move the CRM opportunity (from the opportunity mapping's `stages`). */
   readonly opportunityStages: readonly OpportunityStage[];

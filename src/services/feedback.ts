@@ -3,12 +3,14 @@
 // opportunity mapping is reached.
 import { domainError } from '../domain/errors.ts';
 import type { Lead } from '../domain/lead.ts';
-import { applyFeedback } from '../domain/lifecycle.ts';
+import { applyFeedback, statusAfterFeedback } from '../domain/lifecycle.ts';
 import type { FeedbackStatus } from '../domain/offer.ts';
 import type { Result } from '../domain/result.ts';
 import { err, ok } from '../domain/result.ts';
+import type { Store } from '../domain/ports.ts';
+import type { PointsEntry } from '../domain/points.ts';
 import type { ServiceContext } from './context.ts';
-import { DAY } from './context.ts';
+import { awayAround, effectiveDue, feedbackDueAt } from './deadlines.ts';
 import { enqueueLeadState } from './write-backs.ts';
 
 export interface FeedbackRequest {
@@ -33,6 +35,10 @@ export async function recordFeedback(ctx: ServiceContext, req: FeedbackRequest):
   if (req.closeDate != null && !isoDate.test(req.closeDate)) return invalid('The close date must look like 2026-12-31.', req.leadId);
   if (req.status === 'lost' && (req.lostReason ?? '').trim() === '') return invalid('Say why the deal was lost.', req.leadId);
   if (req.status === 'won' && req.amount == null) return invalid('A won deal needs its amount.', req.leadId);
+  const reasons = ctx.settings.feedback.lostReasons;
+  if (req.status === 'lost' && reasons.length > 0 && !reasons.includes((req.lostReason ?? '').trim())) {
+    return invalid(`The lost reason must be one of: ${reasons.join(', ')}.`, req.leadId);
+  }
   return ctx.store.transaction(async (tx) => {
     const now = ctx.clock.now();
     const lead = await tx.leads.get(req.leadId);
@@ -40,15 +46,18 @@ export async function recordFeedback(ctx: ServiceContext, req: FeedbackRequest):
     if (lead.partnerId !== req.partnerId) {
       return err(domainError('FEEDBACK.NOT_RESERVED_BY_PARTNER', 'Only the partner holding this lead can give feedback on it.', { leadId: lead.id }));
     }
-    const nextDue = new Date(now.getTime() + ctx.settings.feedback.updateDays * DAY);
+    // The next deadline follows the SLA of the stage the lead moves to (config feedback.stages).
+    const nextDue = feedbackDueAt(ctx.settings, statusAfterFeedback(lead.status, req.status), now);
     const r = applyFeedback(lead, req.status, now, nextDue);
     if (!r.ok) return r;
     const next = { ...r.value, version: lead.version + 1 };
     if (!(await tx.leads.save(next))) return err(domainError('LEAD.INVALID_TRANSITION', 'The lead changed meanwhile; reload and try again.', { leadId: lead.id }));
+    const feedbackId = ctx.ids.next();
     await tx.feedback.add({
-      id: ctx.ids.next(), leadId: lead.id, partnerId: req.partnerId, userId: req.userId, status: req.status,
+      id: feedbackId, leadId: lead.id, partnerId: req.partnerId, userId: req.userId, status: req.status,
       amount: req.amount ?? null, closeDate: req.closeDate ?? null, lostReason: req.lostReason ?? null, comment: req.comment ?? null, at: now,
     });
+    await bookFeedbackPoints(ctx, tx, lead, req, now);
     await tx.events.append([{
       leadId: lead.id, at: now, type: req.status === 'returned' ? 'returned' : 'feedback', actor: req.userId ?? `partner:${req.partnerId}`,
       partnerId: req.partnerId, data: { status: req.status, amount: req.amount ?? null },
@@ -56,4 +65,24 @@ export async function recordFeedback(ctx: ServiceContext, req: FeedbackRequest):
     await enqueueLeadState(tx, next, ctx.settings.opportunityStages, now);
     return ok(next);
   });
+}
+
+/**
+ * On-time feedback earns points once per deadline (more reports before the same deadline earn nothing more), a
+ * won deal once per lead. "On time" is judged against the deadline the partner was held to (away applied).
+ */
+async function bookFeedbackPoints(ctx: ServiceContext, tx: Store, lead: Lead, req: FeedbackRequest, now: Date): Promise<void> {
+  const rules = ctx.settings.points;
+  const entries: PointsEntry[] = [];
+  const due = lead.feedbackDueAt;
+  if (due !== null && rules.feedbackOnTime !== 0) {
+    const held = effectiveDue(due, await awayAround(tx, req.partnerId, due));
+    if (now.getTime() <= held.getTime()) {
+      entries.push({ partnerId: req.partnerId, leadId: lead.id, rule: 'feedback_on_time', points: rules.feedbackOnTime, at: now, key: `feedback:${lead.id}:${due.toISOString()}` });
+    }
+  }
+  if (req.status === 'won' && rules.won !== 0) {
+    entries.push({ partnerId: req.partnerId, leadId: lead.id, rule: 'won', points: rules.won, at: now, key: `won:${lead.id}` });
+  }
+  await tx.points.add(entries);
 }

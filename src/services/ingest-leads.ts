@@ -57,6 +57,7 @@ export async function ingestLeadPage(
     for (const g of gone) await onDeleted(tx, crm, g.externalId, g.mergedInto, now, sum);
     await tx.cursors.set(crm, object, page.cursor, now);
   });
+  ctx.logger.debug('lead page stored', { object, items: page.items.length, cursor: page.cursor.stamp });
 }
 
 async function onChanged(ctx: ServiceContext, tx: Store, lead: Lead, previous: Lead, now: Date, sum: IngestSummary): Promise<void> {

@@ -44,6 +44,7 @@ export async function ingestPartners(
       }
       await tx.cursors.set(crm, object, page.cursor, now);
     });
+    ctx.logger.debug('partner page stored', { object, items: page.items.length });
   }
   return sum;
 }

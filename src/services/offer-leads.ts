@@ -7,8 +7,10 @@ import type { NewOffer, Store } from '../domain/ports.ts';
 import type { Partner, PartnerStats } from '../domain/partner.ts';
 import { emptyStats } from '../domain/partner.ts';
 import { match, prepareMatching, selectWave } from '../rules/match.ts';
+import type { AwayPeriod } from '../domain/availability.ts';
+import { isAwayAt } from '../domain/availability.ts';
 import type { ServiceContext } from './context.ts';
-import { HOUR } from './context.ts';
+import { waveDeadline } from './deadlines.ts';
 import { enqueueLeadState } from './write-backs.ts';
 
 export interface OfferSummary { leads: number; offers: number; unmatched: number }
@@ -19,12 +21,22 @@ export interface MatchingState {
   readonly partners: readonly Partner[];
   readonly stats: Map<string, PartnerStats>;
   readonly prepared: ReturnType<typeof prepareMatching>;
+  readonly byId: ReadonlyMap<string, Partner>;
+  /** Away periods not yet over when the state was loaded, by partner: away partners get no offers. */
+  readonly away: ReadonlyMap<string, readonly AwayPeriod[]>;
 }
 
-export async function loadMatchingState(ctx: ServiceContext): Promise<MatchingState> {
-  const partners = await ctx.store.partners.listActive();
-  const stats = await ctx.store.partners.stats('all', ctx.clock.now(), ctx.settings.matching.fairness.windowDays);
-  return { partners, stats, prepared: prepareMatching(partners, stats, ctx.settings.matching) };
+/** Load partners, stats and away periods once per run. Inside a transaction pass its `tx` as the store. */
+export async function loadMatchingState(ctx: ServiceContext, store: Store = ctx.store): Promise<MatchingState> {
+  const now = ctx.clock.now();
+  const partners = await store.partners.listActive();
+  const stats = await store.partners.stats('all', now, ctx.settings.matching.fairness.windowDays);
+  const away = new Map<string, AwayPeriod[]>();
+  for (const p of await store.availability.list('all', now)) away.set(p.partnerId, [...(away.get(p.partnerId) ?? []), p]);
+  return {
+    partners, stats, prepared: prepareMatching(partners, stats, ctx.settings.matching),
+    byId: new Map(partners.map((p) => [p.id, p])), away,
+  };
 }
 
 export async function offerQualifiedLeads(ctx: ServiceContext, signal?: AbortSignal): Promise<OfferSummary> {
@@ -44,17 +56,27 @@ export async function offerQualifiedLeads(ctx: ServiceContext, signal?: AbortSig
 
 /**
  * Offer `lead` to its next wave (wave 1 for a fresh lead). With no candidate left, the lead expires and
- * escalates to a channel manager (glossary: escalation). Used by the offer stage and by `tick`.
+ * escalates to a channel manager (glossary: escalation). Used by the offer stage, by `tick` (ended waves,
+ * revocations) and by `decline` (a wave everyone declined). `reason` is recorded with the offered event.
+ *
+ * Partners away now and partners whose hold on this lead was revoked are taken out of the matched candidates
+ * before the wave is picked (the matching engine itself stays a pure function of partners and stats).
  */
-export async function offerNextWave(ctx: ServiceContext, tx: Store, state: MatchingState, lead: Lead, sum: OfferSummary): Promise<void> {
+export async function offerNextWave(
+  ctx: ServiceContext, tx: Store, state: MatchingState, lead: Lead, sum: OfferSummary, reason?: string,
+): Promise<void> {
   const now = ctx.clock.now();
   const previous = await tx.offers.listByLead(lead.id);
   const declined = new Set(previous.filter((o) => o.status === 'declined').map((o) => o.partnerId));
   const alreadyOffered = new Set(previous.map((o) => o.partnerId));
-  const result = match({
+  const matched = match({
     lead: lead.data, leadTemperature: lead.temperature, partners: state.partners, stats: state.stats,
     declined, alreadyOffered, cfg: ctx.settings.matching, now, prepared: state.prepared,
   });
+  const revoked = new Set(await tx.notices.revokedPartners(lead.id));
+  const away = (id: string): boolean => isAwayAt(state.away.get(id) ?? [], now.getTime());
+  const skipped = matched.candidates.filter((c) => revoked.has(c.partnerId) || away(c.partnerId));
+  const result = skipped.length === 0 ? matched : { ...matched, candidates: matched.candidates.filter((c) => !skipped.includes(c)) };
   const wave = selectWave(result, ctx.settings.matching.offerCount, ctx.settings.matching, ctx.random);
   sum.leads++;
   const nextWave = lead.wave + 1;
@@ -71,7 +93,7 @@ export async function offerNextWave(ctx: ServiceContext, tx: Store, state: Match
     await enqueueLeadState(tx, next, ctx.settings.opportunityStages, now);
     return;
   }
-  const expiresAt = new Date(now.getTime() + ctx.settings.offers.waveHours * HOUR);
+  const expiresAt = waveDeadline(ctx.settings, now, wave.map((c) => state.byId.get(c.partnerId) ?? { id: c.partnerId, externalId: c.partnerId }));
   const offers: NewOffer[] = wave.map((c, i) => ({
     leadId: lead.id, partnerId: c.partnerId, wave: nextWave, score: c.score, rank: i + 1, offeredAt: now, expiresAt,
     explanation: { contributions: c.contributions, excluded: result.excluded.length, widened: result.widened },
@@ -88,7 +110,10 @@ export async function offerNextWave(ctx: ServiceContext, tx: Store, state: Match
   }
   await tx.events.append([{
     leadId: lead.id, at: now, type: 'offered', actor: 'system', partnerId: null,
-    data: { wave: nextWave, partners: created.map((o) => o.partnerId), widened: result.widened },
+    data: {
+      wave: nextWave, partners: created.map((o) => o.partnerId), widened: result.widened, expiresAt: expiresAt.toISOString(),
+      ...(reason === undefined ? {} : { reason }), ...(skipped.length === 0 ? {} : { skipped: skipped.map((c) => c.partnerId) }),
+    },
   }]);
   await enqueueLeadState(tx, next, ctx.settings.opportunityStages, now);
 }

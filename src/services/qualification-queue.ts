@@ -1,7 +1,6 @@
 // The qualification queue: leads that need human work (missing data, doubtful temperature) before any partner
 // sees them. An agency qualifier fills gaps, sets the temperature, adds remarks for partners, and decides:
 // qualified (then offered in the next cycle), rejected, or "let the rules decide again" on the completed data.
-import type { z } from 'zod';
 import { domainError } from '../domain/errors.ts';
 import type { Lead, LeadData, Qualification, Reason, Temperature } from '../domain/lead.ts';
 import { leadDataSchema } from '../domain/lead.ts';
@@ -43,7 +42,7 @@ export function applyPatch(data: LeadData, set: Readonly<Record<string, unknown>
   const parsed = patchSchema.safeParse(plain);
   if (!parsed.success) return { ok: false, message: parsed.error.issues.map((i) => `${i.path.join('.') || 'field'}: ${i.message}`).join('; ') };
   // zod 4's partial() still fills defaults for absent keys: keep only what the qualifier set.
-  const given = parsed.data as z.infer<typeof patchSchema>;
+  const given = parsed.data;
   const patch = Object.fromEntries(Object.keys(plain).map((k) => [k, given[k as keyof typeof given]]));
   const next = leadDataSchema.safeParse({ ...data, ...patch, custom: { ...data.custom, ...custom } });
   if (!next.success) return { ok: false, message: next.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };

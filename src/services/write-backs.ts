@@ -4,8 +4,11 @@ import type { Lead } from '../domain/lead.ts';
 import type { Store } from '../domain/ports.ts';
 import type { OpportunityStage, WriteBack } from '../domain/write-back.ts';
 import { leadWriteBackFor, opportunityStages } from '../domain/write-back.ts';
+import { renderPlan } from '../domain/opportunity-plan.ts';
+import { feedbackOwed } from './deadlines.ts';
 
-export async function leadWriteBack(tx: Store, lead: Lead): Promise<WriteBack> {
+/** `now` decides the feedback state the CRM shows (due, reminded, overdue). */
+export async function leadWriteBack(tx: Store, lead: Lead, now: Date): Promise<WriteBack> {
   const partner = lead.partnerId === null ? null : await tx.partners.get(lead.partnerId);
   const last = await tx.feedback.last(lead.id);
   return {
@@ -16,6 +19,7 @@ export async function leadWriteBack(tx: Store, lead: Lead): Promise<WriteBack> {
       lead,
       partner === null ? null : { externalId: partner.externalId, name: partner.data.name },
       last === null ? null : { status: last.status, at: last.at, comment: last.comment },
+      await feedbackOwed(tx, lead, now),
     ),
   };
 }
@@ -40,6 +44,8 @@ export async function opportunityWriteBack(
   const lost = [...history].reverse().find((f) => f.status === 'lost');
   const partner = lead.partnerId === null ? null : await tx.partners.get(lead.partnerId);
   const defaultClose = new Date(now.getTime() + 30 * 86_400_000).toISOString().slice(0, 10);
+  // The opportunity plan travels as a readable note (Opportunity.Description in the Salesforce mapping).
+  const plan = await tx.plans.get(lead.id);
   const company = lead.data.company ?? lead.data.lastName ?? 'Lead';
   return {
     target: 'opportunity',
@@ -54,7 +60,7 @@ export async function opportunityWriteBack(
       closeDate: withClose?.closeDate ?? defaultClose,
       partnerExternalId: partner?.externalId ?? null,
       lostReason: lost?.lostReason ?? null,
-      description: null,
+      description: plan === null ? null : renderPlan(plan.plan),
     },
   };
 }
@@ -66,7 +72,7 @@ export async function enqueueLeadState(
   stagesThatCreate: readonly OpportunityStage[],
   now: Date,
 ): Promise<void> {
-  const items = [await leadWriteBack(tx, lead)];
+  const items = [await leadWriteBack(tx, lead, now)];
   const opp = await opportunityWriteBack(tx, lead, stagesThatCreate, now);
   if (opp !== null) items.push(opp);
   await tx.outbox.enqueue(items, now);

@@ -7,7 +7,7 @@ import type { Qualification, QualificationOutcome, Reason } from '../domain/lead
 import { feedbackStatuses } from '../domain/offer.ts';
 import type { LeadEvent } from '../domain/offer.ts';
 import type { QuarantineReason } from '../domain/ports.ts';
-import { opportunityStages, partnerStatuses } from '../domain/write-back.ts';
+import { feedbackStates, opportunityStages, partnerStatuses } from '../domain/write-back.ts';
 import type { WriteBack } from '../domain/write-back.ts';
 
 /** ISO-8601 UTC text with milliseconds: sorts as text, round-trips a Date exactly. */
@@ -104,6 +104,9 @@ const leadWriteBack = z.object({
   feedbackComment: str,
   temperature: z.enum(temperatures),
   qualificationReasons: str,
+  // Added with the marketplace (migration 0004): snapshots queued before it lack them.
+  feedbackDueAt: str.default(null),
+  feedbackState: z.enum(feedbackStates).nullable().default(null),
 });
 const opportunityWriteBack = z.object({
   leadId: z.string(),
@@ -135,7 +138,7 @@ export const crmKind = z.enum(crmKinds);
 export const leadEventTypes = [
   'received', 'updated', 'qualified', 'needs_qualification', 'rejected', 'offered', 'viewed', 'reserved',
   'declined', 'feedback', 'reminder', 'revoked', 'expired', 'escalated', 'assigned', 'returned',
-  'withdrawn', 'converted', 'widened', 'quarantined',
+  'withdrawn', 'converted', 'widened', 'quarantined', 'plan_updated',
 ] as const satisfies ReadonlyArray<LeadEvent['type']>;
 // Compile-time check that the list above names every event type of the domain.
 type MissingEventType = Exclude<LeadEvent['type'], (typeof leadEventTypes)[number]>;

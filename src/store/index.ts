@@ -7,10 +7,12 @@
 // - `leads.save` is optimistic: pass version = read version + 1; false means someone else saved first.
 // - Multi-statement methods (upsertIncoming, upsertMany, createMany, outbox …) are atomic on their own and
 //   join the caller's transaction when called on `tx`.
+import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import type { Store } from '../domain/ports.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import { rootSession } from './session.ts';
-import { openSqliteEngine, sqliteFileOf } from './sqlite.ts';
+import { backupSqliteFile, checkSqliteFile, openSqliteEngine, sqliteFileOf } from './sqlite.ts';
 import { storeOn } from './store.ts';
 
 export interface OpenStoreOptions {
@@ -51,3 +53,24 @@ export async function migrate(url: string, baseDir?: string): Promise<string[]> 
 }
 
 export type { Store } from '../domain/ports.ts';
+
+/** `leadrelay backup <file>`: an online, consistent copy of the SQLite database (the daemon may keep running). */
+export async function backup(url: string, baseDir: string | undefined, target: string): Promise<{ pages: number }> {
+  return backupSqliteFile(sqliteFileOf(url, baseDir), target);
+}
+
+/**
+ * `leadrelay restore <file>`: replace the database with a checked backup. The processes using the database must
+ * be stopped first. The new file is put in place by rename, and stale WAL files are removed, so a crash midway
+ * leaves either the old or the new database.
+ */
+export function restore(url: string, baseDir: string | undefined, source: string): void {
+  const problems = checkSqliteFile(source);
+  if (problems.length > 0) throw new Error(`${source}: ${problems.join('; ')}`);
+  const target = sqliteFileOf(url, baseDir);
+  mkdirSync(dirname(target), { recursive: true });
+  const tmp = `${target}.restore-${process.pid}`;
+  copyFileSync(source, tmp);
+  for (const suffix of ['-wal', '-shm']) rmSync(`${target}${suffix}`, { force: true });
+  renameSync(tmp, target);
+}

@@ -125,5 +125,10 @@ export function offerRepository(s: Session): OfferRepository {
       const row = await s.db().selectFrom('offers').select('explanation').where('id', '=', offerId).executeTakeFirst();
       return row === undefined ? null : parseRow(json(record), row.explanation, 'offers.explanation');
     },
+
+    async countByStatus() {
+      const rows = await s.db().selectFrom('offers').select((eb) => ['status', eb.fn.countAll<number>().as('n')]).groupBy('status').execute();
+      return Object.fromEntries(rows.map((r) => [r.status, Number(r.n)]));
+    },
   };
 }

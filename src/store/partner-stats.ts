@@ -1,4 +1,4 @@
-// Partner performance figures for matching and the feedback gate. Four grouped queries per chunk of partner
+// Partner performance figures for matching and the feedback gate. Five grouped queries per chunk of partner
 // ids (one chunk up to ~32k ids), never one query per partner: 2,000 partners cost the same four round trips.
 //
 // Definitions (PartnerStats in domain/partner.ts):
@@ -7,6 +7,7 @@
 //   held without an offer (a channel manager's assignment bypasses the waves). A revoked lead still counts.
 // - won / lost / open / overdue: the partner's leads now. open = working (reserved … proposal); overdue = open
 //   with feedback_due_at < now.
+// - points: the points ledger's all-time balance; absent for partners without bookings.
 // - medianMinutesToReserve: offered_at → closed_at of its reserved offers (closeForLead stamps closed_at at the
 //   reservation). Computed in TS from a narrow query: date arithmetic differs in every SQL dialect.
 import type { ExpressionBuilder } from 'kysely';
@@ -102,6 +103,16 @@ async function collect(
     st.lost = count.parse(r.lost);
     st.open = count.parse(r.open);
     st.overdue = count.parse(r.overdue);
+  }
+
+  // Points balance (all time), only for partners with bookings: `points` stays absent (= 0) otherwise.
+  const points = await db.selectFrom('points_ledger')
+    .select((eb) => ['points_ledger.partner_id', eb.fn.sum<number>('points_ledger.points').as('points')])
+    .$call((qb) => (chunk === null ? qb : qb.where('points_ledger.partner_id', 'in', chunk)))
+    .groupBy('points_ledger.partner_id').execute();
+  for (const r of points) {
+    const st = get(r.partner_id);
+    if (st !== undefined) st.points = Number(r.points);
   }
 
   const times = await db.selectFrom('offers').select(['offers.partner_id', 'offers.offered_at', 'offers.closed_at'])

@@ -6,6 +6,7 @@
 // - booleans are integers 0/1 (better-sqlite3 cannot bind JS booleans; PG `smallint` behaves the same);
 // - JSON is TEXT, parsed with zod on read (no JSON1 / jsonb functions in queries).
 import type { Generated } from 'kysely';
+import type { WebTables } from './web-schema.ts';
 
 type Iso = string;
 type Flag = number;
@@ -163,7 +164,45 @@ export interface LeadKeysTable {
   received_at: Iso;
 }
 
-export interface Database {
+// ---- marketplace (migration 0004)
+
+export interface DeadlineNoticesTable {
+  lead_id: string;
+  due_at: Iso;
+  kind: string;
+  partner_id: string;
+  at: Iso;
+}
+
+export interface PartnerAwayTable {
+  id: Generated<number>;
+  partner_id: string;
+  from_at: Iso;
+  to_at: Iso;
+  reason: string | null;
+  created_at: Iso;
+  created_by: string;
+}
+
+export interface PointsLedgerTable {
+  id: Generated<number>;
+  key: string;
+  partner_id: string;
+  lead_id: string | null;
+  rule: string;
+  points: number;
+  at: Iso;
+}
+
+export interface OpportunityPlansTable {
+  lead_id: string;
+  plan: JsonText;
+  version: number;
+  updated_at: Iso;
+  updated_by: string;
+}
+
+export interface Database extends WebTables {
   leads: LeadsTable;
   lead_keys: LeadKeysTable;
   partners: PartnersTable;
@@ -176,4 +215,8 @@ export interface Database {
   sync_cursors: SyncCursorsTable;
   runs: RunsTable;
   kv: KvTable;
+  deadline_notices: DeadlineNoticesTable;
+  partner_away: PartnerAwayTable;
+  points_ledger: PointsLedgerTable;
+  opportunity_plans: OpportunityPlansTable;
 }

@@ -49,3 +49,32 @@ export function openSqliteEngine(file: string): Engine {
     maxParams: 32766,
   };
 }
+
+/**
+ * Online backup (SQLite backup API through a second connection): consistent even while the daemon writes,
+ * because WAL readers see a snapshot. https://www.sqlite.org/backup.html
+ */
+export async function backupSqliteFile(source: string, target: string): Promise<{ pages: number }> {
+  const db = new BetterSqlite3(source, { readonly: true, fileMustExist: true });
+  try {
+    const r = await db.backup(target);
+    return { pages: r.totalPages };
+  } finally {
+    db.close();
+  }
+}
+
+/** Problems that make a file unusable as a leadrelay database (empty list = fine). */
+export function checkSqliteFile(file: string): string[] {
+  const db = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  try {
+    const integrity = db.pragma('integrity_check', { simple: true });
+    if (integrity !== 'ok') return [`integrity check failed: ${String(integrity)}`];
+    const migrations = db.prepare("select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'").get() as { n: number };
+    return migrations.n === 1 ? [] : ['not a leadrelay database (no migration table)'];
+  } catch (e) {
+    return [`not a readable SQLite database: ${(e as Error).message}`];
+  } finally {
+    db.close();
+  }
+}

@@ -28,6 +28,8 @@ export interface CycleSummary {
   /** CRM API calls spent by stage in this cycle. */
   apiCalls: Record<string, number>;
   quota: { used: number; limit: number } | null;
+  /** Set while the CRM's API quota is exhausted: no CRM call is made before this time (ISO). */
+  pausedUntil: string | null;
   backlog: { pending: number; quarantined: number };
   ok: boolean;
   error: string | null;
@@ -51,11 +53,21 @@ export async function runSyncCycle(
   const before = { ...connector.usage().callsByStage };
   const s: CycleSummary = {
     runId, startedAt: started.toISOString(), finishedAt: '', partners: null, leads: null, qualification: null, offers: null,
-    tick: null, writeBacks: null, apiCalls: {}, quota: null, backlog: { pending: 0, quarantined: 0 }, ok: false, error: null,
+    tick: null, writeBacks: null, apiCalls: {}, quota: null, pausedUntil: null, backlog: { pending: 0, quarantined: 0 }, ok: false, error: null,
   };
   const log = ctx.logger.child({ runId });
+  const pauseKey = `${connector.crm}.quota.pausedUntil`;
   try {
     const { signal } = opts;
+    // A quota pause outlives the process (CLI runs, daemon restarts): no CRM call, no hot loop, until it ends.
+    const paused = await ctx.store.kv.get(pauseKey);
+    if (paused !== null && new Date(paused).getTime() > started.getTime()) {
+      s.pausedUntil = paused;
+      s.qualification = await qualifyNewLeads(ctx, signal);
+      s.offers = await offerQualifiedLeads(ctx, signal);
+      s.error = `CRM API quota exhausted: paused until ${paused}`;
+      return s;
+    }
     await connector.connect(signal);
     if (opts.pull !== false) {
       const pc = await ctx.store.cursors.get(connector.crm, objects.partners);
@@ -79,6 +91,11 @@ export async function runSyncCycle(
       if (d > 0) s.apiCalls[stage] = d;
     }
     s.quota = usage.quota === null ? null : { used: usage.quota.used, limit: usage.quota.limit };
+    if (usage.pausedUntil !== null) {
+      s.pausedUntil = usage.pausedUntil;
+      await ctx.store.kv.set(pauseKey, usage.pausedUntil, ctx.clock.now());
+      log.warn('CRM API quota exhausted; CRM work paused', { until: usage.pausedUntil });
+    }
     const b = await ctx.store.outbox.backlog();
     s.backlog = { pending: b.pending, quarantined: b.quarantined };
     s.finishedAt = ctx.clock.now().toISOString();

@@ -1,8 +1,12 @@
 // `npm run bench`: every benchmark in one place, printed as a table. Figures depend on the machine; the
 // latest run is committed to test/bench/RESULTS.md with the machine it ran on.
 import os from 'node:os';
+import { benchHubSpot } from './hubspot.bench.ts';
 import { benchPipeline } from './pipeline.bench.ts';
+import { benchPickList } from './picklist.bench.ts';
+import { benchReservations } from './reservations.bench.ts';
 import { benchMatching } from '../rules/throughput.ts';
+import { benchSoak } from './soak.bench.ts';
 
 const rows: Array<[string, string, string]> = [];
 const add = (what: string, figure: string, note = ''): void => { rows.push([what, figure, note]); };
@@ -13,13 +17,34 @@ const p = await benchPipeline();
 add('sync: 5,000 Leads (3,000 MQL) end to end', `${p.syncSeconds.toFixed(2)} s`, `${p.offers} offers created`);
 for (const [stage, n] of Object.entries(p.calls)) {
   const limit = p.limits[stage];
-  add(`  Salesforce API calls: ${stage}`, String(n), limit === undefined ? '' : `limit ${limit}`);
+  const per1000 = stage.startsWith('write') || stage.startsWith('pull-leads') ? `; ${((n * 1000) / p.mqls).toFixed(1)} per 1,000 leads (minimum ${stage.startsWith('write') ? '5' : '0.5'})` : '';
+  add(`  Salesforce API calls: ${stage}`, String(n), `${limit === undefined ? '' : `issue limit ${limit}`}${per1000}`);
 }
 add('second sync, nothing changed', `${p.secondSyncSeconds.toFixed(2)} s`,
   `API calls ${Object.entries(p.secondSyncCalls).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}; writes 0`);
 
+const hs = await benchHubSpot();
+add(`HubSpot: ${hs.contacts.toLocaleString('en')} contacts (${hs.mqls.toLocaleString('en')} MQL), then ${hs.deals} deals, 100 req/10 s`, `${hs.seconds.toFixed(2)} s`,
+  `${hs.accountSeconds.toFixed(0)} s on the account's clock, ${hs.throttled} 429s`);
+for (const row of hs.rows) {
+  add(`  HubSpot API calls: ${row.cycle} cycle ${row.stage}`, String(row.calls), row.minimum === null ? '' : `minimum ${row.minimum} (${row.note})`);
+}
+
 const m = await benchMatching();
 add(`qualify + match: ${m.leads.toLocaleString('en')} leads × ${m.partners.toLocaleString('en')} partners`, `${Math.round(m.leadsPerSecond).toLocaleString('en')} leads/s`, `peak RSS ${Math.round(m.peakRssMb)} MB`);
+
+const r = await benchReservations();
+add(`reserve: ${r.leads} leads × ${r.contention} concurrent attempts (SQLite file)`, `${Math.round(r.reservationsPerSecond).toLocaleString('en')} reservations/s`,
+  `${Math.round(r.attemptsPerSecond).toLocaleString('en')} attempts/s; exactly 1 winner per lead`);
+add(`  latency of one attempt under ${r.contention}-way contention`, `p99 ${r.p99Ms.toFixed(1)} ms`, `p50 ${r.p50Ms.toFixed(1)} ms, max ${r.maxMs.toFixed(1)} ms (queueing included)`);
+
+const soak = await benchSoak();
+add(`daemon memory, ${soak.simulatedHours} simulated hours (${soak.cycles} cycles, ${soak.leads} leads)`, `${soak.heapGrowthMb >= 0 ? '+' : ''}${soak.heapGrowthMb.toFixed(1)} MB heap`,
+  `after warm-up ${soak.heapAfterWarmupMb.toFixed(1)} MB, at end ${soak.heapAtEndMb.toFixed(1)} MB; RSS ${Math.round(soak.rssAtEndMb)} MB${typeof (globalThis as { gc?: unknown }).gc === 'function' ? '' : ' (no --expose-gc: figures noisy)'}`);
+
+const pl = await benchPickList();
+add(`web: pick list page (${pl.teasersPerPage} teasers; ${pl.leads.toLocaleString('en')} offered leads, ${pl.partners} partners), ${pl.seconds} s autocannon`, `${Math.round(pl.requestsPerSecond).toLocaleString('en')} req/s`,
+  `p99 ${pl.p99Ms} ms, p50 ${pl.p50Ms} ms; GET /api/v1/offers ${Math.round(pl.apiRequestsPerSecond)} req/s, p99 ${pl.apiP99Ms} ms; ${pl.errors} errors`);
 
 const w = Math.max(...rows.map((r) => r[0].length));
 const v = Math.max(...rows.map((r) => r[1].length));

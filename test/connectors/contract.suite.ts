@@ -52,7 +52,7 @@ const signal = new AbortController().signal;
 export function snapshot(over: Partial<LeadWriteBack> = {}): LeadWriteBack {
   return {
     status: 'offered', partnerStatus: 'offered', partnerExternalId: null, partnerName: null, reservedAt: null, lastFeedback: null,
-    lastFeedbackAt: null, feedbackComment: null, temperature: 'warm', qualificationReasons: null, ...over,
+    lastFeedbackAt: null, feedbackComment: null, temperature: 'warm', qualificationReasons: null, feedbackDueAt: null, feedbackState: null, ...over,
   };
 }
 

@@ -83,7 +83,7 @@ describe('write-back snapshots', () => {
     expect(wb).toEqual({
       status: 'proposal', partnerStatus: 'proposal', partnerExternalId: '001P', partnerName: 'Solar Süd GmbH',
       reservedAt: t0.toISOString(), lastFeedback: 'proposal', lastFeedbackAt: t1.toISOString(), feedbackComment: 'sent',
-      temperature: 'warm', qualificationReasons: null,
+      temperature: 'warm', qualificationReasons: null, feedbackDueAt: null, feedbackState: null,
     });
   });
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { leadStatuses, temperatures } from '../../src/domain/lead.ts';
 import { feedbackStatuses } from '../../src/domain/offer.ts';
-import { opportunityStages, partnerStatusOf } from '../../src/domain/write-back.ts';
+import { feedbackStates, opportunityStages, partnerStatusOf } from '../../src/domain/write-back.ts';
 import type { LeadWriteBack, OpportunityWriteBack } from '../../src/domain/write-back.ts';
 import { mapLeadOutbound, mapOpportunityOutbound, mapPartnerOutbound, opportunityStageValue, outboundSource } from '../../src/mapping/apply-outbound.ts';
 import { loadShipped, loadWith } from './helpers.ts';
@@ -12,7 +12,7 @@ const m = loadShipped();
 const wb: LeadWriteBack = {
   status: 'reserved', partnerStatus: 'reserved', partnerExternalId: '001P', partnerName: 'Heat & Co',
   reservedAt: '2024-05-01T10:00:00.000Z', lastFeedback: null, lastFeedbackAt: null, feedbackComment: null,
-  temperature: 'hot', qualificationReasons: null,
+  temperature: 'hot', qualificationReasons: null, feedbackDueAt: '2024-05-03T10:00:00.000Z', feedbackState: 'reminded',
 };
 
 describe('mapLeadOutbound', () => {
@@ -21,6 +21,7 @@ describe('mapLeadOutbound', () => {
       LeadRelay_Partner_Status__c: 'Reserved', LeadRelay_Partner__c: '001P', LeadRelay_Partner_Name__c: 'Heat & Co',
       LeadRelay_Reserved_At__c: '2024-05-01T10:00:00.000Z', LeadRelay_Last_Feedback__c: null, LeadRelay_Last_Feedback_At__c: null,
       LeadRelay_Feedback_Comment__c: null, LeadRelay_Temperature__c: 'hot', LeadRelay_Qualification_Reasons__c: null,
+      LeadRelay_Feedback_Due_At__c: '2024-05-03T10:00:00.000Z', LeadRelay_Feedback_State__c: 'Reminder Sent',
       Status: 'Sales Accepted',
     });
   });
@@ -44,6 +45,7 @@ describe('mapLeadOutbound', () => {
       reservedAt: nullable(fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), lastFeedback: nullable(fc.constantFrom(...feedbackStatuses)),
       lastFeedbackAt: nullable(fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), feedbackComment: nullable(fc.string()),
       temperature: fc.constantFrom(...temperatures), qualificationReasons: nullable(fc.string()),
+      feedbackDueAt: nullable(fc.date({ noInvalidDate: true }).map((d) => d.toISOString())), feedbackState: nullable(fc.constantFrom(...feedbackStates)),
     }).map((r): LeadWriteBack => ({ ...r, partnerStatus: partnerStatusOf(r.status) }));
     fc.assert(fc.property(arbWb, (w) => {
       const out = mapLeadOutbound(m.lead, w);

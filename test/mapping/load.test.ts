@@ -40,8 +40,8 @@ describe('loadMappings', () => {
   });
 
   it('reports a missing crm folder', () => {
-    const r = loadMappings(path.join(repoRoot, 'mappings'), 'hubspot', { relativeTo: repoRoot });
-    expect(r).toMatchObject({ ok: false, issues: [{ file: 'mappings/hubspot', line: null }] });
+    const r = loadMappings(path.join(repoRoot, 'test/fixtures/mappings/three-mistakes'), 'hubspot', { relativeTo: repoRoot });
+    expect(r).toMatchObject({ ok: false, issues: [{ file: 'test/fixtures/mappings/three-mistakes/hubspot', line: null }] });
   });
 
   it('reports YAML syntax errors with their line', () => {

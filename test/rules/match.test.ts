@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { Partner } from '../../src/domain/partner.ts';
 import type { MatchingConfig } from '../../src/rules/config-schema.ts';
 import type { MatchInput, MatchResult } from '../../src/rules/match.ts';
+import { builtinGeocoder, distanceKm, locate } from '../../src/rules/geo.ts';
 import { match, prepareMatching } from '../../src/rules/match.ts';
 import { arbConfig, arbIdSet, arbLead, arbPartners, arbStats } from './arbitraries.ts';
 import { NOW, lead, matching, partner, stats, statsMap } from './fixtures.ts';
@@ -146,8 +147,15 @@ describe('match: properties', () => {
         const lang = w.lead.custom['language'];
         if (types.has('language') && typeof lang === 'string') expect(p.data.attributes['languages']).toContain(lang);
         if (types.has('serviceArea') && w.lead.country === null) {
-          // Without a lead country only radius or "everywhere" areas can hold: never a country-bound territory alone.
-          expect(p.data.radiusKm !== null || p.data.regions.length + p.data.postalPrefixes.length > 0 && p.data.countries.length === 0 && p.data.country === null).toBe(true);
+          // Without a lead country only radius or "everywhere" areas can hold: never a country-bound territory alone,
+          // unless widening by radius (the first widening step of the rules issue) took the partner in: then both
+          // are located within that step's km.
+          const declared = p.data.radiusKm !== null || p.data.regions.length + p.data.postalPrefixes.length > 0 && p.data.countries.length === 0 && p.data.country === null;
+          const radiusKm = Math.max(0, ...w.cfg.widening.steps.slice(0, r.widened.length).map((s) => (s.type === 'radius' ? s.km : 0)));
+          const at = locate(p.data.latitude, p.data.longitude, p.data.country, p.data.postalCode, p.data.city, builtinGeocoder);
+          const leadAt = locate(w.lead.latitude, w.lead.longitude, w.lead.country, w.lead.postalCode, w.lead.city, builtinGeocoder);
+          const widenedIn = at !== null && leadAt !== null && distanceKm(at, leadAt) <= radiusKm;
+          expect(declared || widenedIn).toBe(true);
         }
       }
     }), { numRuns: 400 });

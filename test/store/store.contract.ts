@@ -3,10 +3,12 @@
 import { describe } from 'vitest';
 import type { Store } from '../../src/domain/ports.ts';
 import { leadsContract } from './contract/leads.contract.ts';
+import { marketplaceContract } from './contract/marketplace.contract.ts';
 import { offersContract } from './contract/offers.contract.ts';
 import { outboxContract } from './contract/outbox.contract.ts';
 import { partnersContract } from './contract/partners.contract.ts';
 import { transactionsContract } from './contract/transactions.contract.ts';
+import { webContract } from './contract/web.contract.ts';
 
 export function storeContract(name: string, open: () => Promise<Store>): void {
   describe(`Store contract: ${name}`, () => {
@@ -15,5 +17,7 @@ export function storeContract(name: string, open: () => Promise<Store>): void {
     offersContract(open);
     outboxContract(open);
     transactionsContract(open);
+    marketplaceContract(open);
+    webContract(open);
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Store } from '../../src/domain/ports.ts';
+import { configSchema } from '../../src/config/schema.ts';
 import { nullLogger } from '../../src/lib/logger.ts';
 import { matchingConfigSchema, qualificationConfigSchema } from '../../src/rules/config-schema.ts';
 import type { ServiceContext, ServiceSettings } from '../../src/services/context.ts';
@@ -17,12 +18,17 @@ export function testClock(start: Date | string = '2026-11-02T09:00:00.000Z'): Te
   return { now: () => new Date(t), set: (d) => { t = new Date(d).getTime(); }, advance: (ms) => { t += ms; } };
 }
 
+const marketplace = configSchema.parse({});
+
 export function defaultSettings(over: Partial<ServiceSettings> = {}): ServiceSettings {
   return {
     qualification: qualificationConfigSchema.parse({}),
     matching: matchingConfigSchema.parse({}),
-    offers: { waveHours: 24, waves: 2 },
-    feedback: { firstHours: 48, updateDays: 14 },
+    // offers, feedback, calendar, points: the config defaults (config/default.yaml).
+    offers: marketplace.offers,
+    feedback: marketplace.feedback,
+    calendar: marketplace.calendar,
+    points: marketplace.points,
     outbox: { maxAttempts: 8, retryBaseSeconds: 30 },
     opportunityStages: ['meeting', 'proposal', 'won', 'lost'],
     ...over,

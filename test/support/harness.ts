@@ -25,10 +25,15 @@ export interface Harness {
 
 export interface HarnessOptions {
   readonly emulator?: SalesforceEmulatorOptions;
-  /** Extra YAML appended to the config file. */
+  /** Extra YAML appended to the config file (top-level sections other than salesforce, sync, log). */
   readonly extraConfig?: string;
+  /** Extra lines under `salesforce:` and `sync:` (already indented by two spaces). */
+  readonly salesforceLines?: readonly string[];
+  readonly syncLines?: readonly string[];
   readonly mappingsDir?: string;
   readonly logger?: Logger;
+  /** Log level in the config file (child processes log JSON lines to stderr at this level). */
+  readonly logLevel?: string;
 }
 
 export function writeConfig(dir: string, url: string, opts: HarnessOptions = {}): string {
@@ -47,10 +52,15 @@ export function writeConfig(dir: string, url: string, opts: HarnessOptions = {})
     '    clientSecret: ${SF_CLIENT_SECRET}',
     '    username: ${SF_USERNAME}',
     '    password: ${SF_PASSWORD}',
+    ...(opts.salesforceLines ?? []),
     'sync:',
     '  settleSeconds: 0',
+    ...(opts.syncLines ?? []),
     'log:',
-    '  level: warn',
+    `  level: ${opts.logLevel ?? 'warn'}`,
+    // Tests run in parallel processes: never the fixed default port.
+    'metrics:',
+    '  port: 0',
     opts.extraConfig ?? '',
   ].join('\n'));
   return file;

@@ -43,11 +43,12 @@ export function registerLeads(program: Command, io: CliIO): void {
     .action(async (ref: string, o: { json?: boolean }, cmd: Command) => {
       await withApp(io, cmd, async (app) => {
         const lead = await resolveLead(app, ref);
-        const [offers, feedback, events] = await Promise.all([
+        const [offers, feedback, events, notices, plan] = await Promise.all([
           app.store.offers.listByLead(lead.id), app.store.feedback.listByLead(lead.id), app.store.events.listByLead(lead.id),
+          app.store.notices.listByLead(lead.id), app.store.plans.get(lead.id),
         ]);
         if (o.json) {
-          printJson(io, { lead, offers, feedback, events });
+          printJson(io, { lead, offers, feedback, events, notices, plan });
           return;
         }
         io.out(`lead ${lead.id} (CRM ${lead.externalId}) — ${lead.status}, ${lead.temperature}, wave ${lead.wave}`);
@@ -61,8 +62,28 @@ export function registerLeads(program: Command, io: CliIO): void {
           io.out('feedback:');
           printTable(io, feedback.map((f) => ({ at: f.at.toISOString(), status: f.status, amount: f.amount, closeDate: f.closeDate })));
         }
+        if (lead.feedbackDueAt !== null) io.out(`  feedback due ${lead.feedbackDueAt.toISOString()} from partner ${lead.partnerId ?? '-'}`);
+        if (plan !== null) io.out(`  opportunity plan: version ${plan.version}, ${plan.updatedAt.toISOString()} by ${plan.updatedBy} (leadrelay plan show ${lead.id})`);
         io.out('history:');
-        printTable(io, events.map((e) => ({ at: e.at.toISOString(), event: e.type, actor: e.actor, partner: e.partnerId })));
+        printTable(io, events.map((e) => ({ at: e.at.toISOString(), event: e.type, actor: e.actor, partner: e.partnerId, detail: detailOf(e.type, e.data) })));
       });
     });
+}
+
+/** The one line of an event's data worth showing in the history table (reminders and revocations above all). */
+function detailOf(type: string, data: Readonly<Record<string, unknown>>): string {
+  const str = (k: string): string => (typeof data[k] === 'string' || typeof data[k] === 'number' ? String(data[k]) : '');
+  // Minutes are enough here (the table cuts cells at 48 characters); --json has the exact instants.
+  const when = (k: string): string => str(k).replace(/:\d{2}\.\d{3}Z$/, 'Z');
+  switch (type) {
+    case 'reminder': return `due ${when('dueAt')}, ${str('hoursLeft')} h left`;
+    case 'revoked': return `was due ${when('dueAt')}, ${str('points')} points`;
+    case 'offered': return `wave ${str('wave')} to ${when('expiresAt')}${str('reason') === '' ? '' : ` (${str('reason')})`}`;
+    case 'feedback': case 'returned': return str('status');
+    case 'declined': return str('reason');
+    case 'escalated': return str('reason');
+    case 'reserved': case 'assigned': return `feedback due ${when('feedbackDueAt')}`;
+    case 'plan_updated': return `version ${str('version')}`;
+    default: return '';
+  }
 }

@@ -1,4 +1,5 @@
-// `setup salesforce [--plan] [--export DIR]`: create the custom fields and picklist values the mappings need.
+// `setup salesforce [--plan] [--export DIR]` / `setup hubspot [--plan]`: create the custom fields (properties),
+// picklist values (options) and, for HubSpot, the deal pipeline the mappings need.
 import type { Command } from 'commander';
 import { UserFacingError } from '../../lib/errors.ts';
 import { exitCodes } from '../../lib/exit-codes.ts';
@@ -20,7 +21,7 @@ export function registerSetup(program: Command, io: CliIO): void {
         const r = await connector.setup({ plan: o.plan === true, signal: ac.signal, ...(o.export === undefined ? {} : { exportDir: o.export }) });
         if (o.json) printJson(io, r);
         else {
-          io.out(o.plan || o.export ? `plan: ${r.planned.length} change(s), nothing applied to the org` : `${r.applied.length} of ${r.planned.length} change(s) applied`);
+          io.out(o.plan || o.export ? `plan: ${r.planned.length} change(s), nothing applied to the CRM` : `${r.applied.length} of ${r.planned.length} change(s) applied`);
           printTable(io, r.planned.map((c) => ({ object: c.object, field: c.field, action: c.action, detail: c.detail })));
           for (const e of r.errors) io.err(`error: ${e}`);
           if (o.export) io.out(`SFDX source written to ${o.export} (deploy with: sf project deploy start --source-dir ${o.export}/force-app)`);

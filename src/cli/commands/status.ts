@@ -14,6 +14,8 @@ export function registerStatus(program: Command, io: CliIO): void {
           app.store.runs.last('sync', 5),
         ]);
         const counts = Object.fromEntries(Object.entries(allCounts).filter(([, n]) => n > 0));
+        const paused = await app.store.kv.get(`${app.config.crm}.quota.pausedUntil`);
+        const pausedUntil = paused !== null && new Date(paused).getTime() > app.ctx.clock.now().getTime() ? paused : null;
         const lastSummary = runs[0]?.summary as { quota?: { used: number; limit: number } | null; apiCalls?: Record<string, number> } | undefined;
         const status = {
           crm: app.config.crm,
@@ -23,7 +25,7 @@ export function registerStatus(program: Command, io: CliIO): void {
           outbox: { pending: backlog.pending, oldestPending: backlog.oldest?.toISOString() ?? null, quarantined: backlog.quarantined },
           quarantine: quarantine,
           lastRuns: runs.map((r) => ({ id: r.id, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, ok: r.ok })),
-          apiUsage: { lastRunCalls: lastSummary?.apiCalls ?? {}, orgQuota: lastSummary?.quota ?? null },
+          apiUsage: { lastRunCalls: lastSummary?.apiCalls ?? {}, orgQuota: lastSummary?.quota ?? null, pausedUntil },
         };
         if (o.json) {
           printJson(io, status);
@@ -37,6 +39,7 @@ export function registerStatus(program: Command, io: CliIO): void {
         io.out(`outbox: ${backlog.pending} pending${backlog.oldest ? ` (oldest ${backlog.oldest.toISOString()})` : ''}, ${backlog.quarantined} quarantined write-backs`);
         io.out(`quarantined records: ${quarantine.record}`);
         io.out(`API usage (last run): ${Object.entries(status.apiUsage.lastRunCalls).map(([k, v]) => `${k} ${v}`).join(', ') || 'none'}${status.apiUsage.orgQuota ? `; org ${status.apiUsage.orgQuota.used}/${status.apiUsage.orgQuota.limit}` : ''}`);
+        if (pausedUntil !== null) io.out(`CRM API quota exhausted: CRM work paused until ${pausedUntil}`);
         io.out('last runs:');
         printTable(io, status.lastRuns);
       });

@@ -19,7 +19,10 @@ export function printCycle(io: CliIO, s: CycleSummary): void {
   if (l) io.out(`  leads      ${l.created} new, ${l.changed} changed, ${l.unchanged} unchanged, ${l.withdrawn} withdrawn, ${l.quarantined} quarantined (${l.pages} pages)`);
   if (s.qualification) io.out(`  qualified  ${s.qualification.qualified} qualified, ${s.qualification.needs_qualification} to the qualification queue, ${s.qualification.rejected} rejected`);
   if (s.offers) io.out(`  offered    ${s.offers.leads - s.offers.unmatched} leads as ${s.offers.offers} offers, ${s.offers.unmatched} escalated (no partner)`);
-  if (s.tick && (s.tick.expiredOffers > 0 || s.tick.overdue > 0)) io.out(`  waves      ${s.tick.nextWaves} next waves, ${s.tick.escalated} escalated, ${s.tick.overdue} leads with overdue feedback`);
+  if (s.tick && (s.tick.expiredOffers > 0 || s.tick.overdue > 0 || s.tick.reminders > 0 || s.tick.revoked > 0)) {
+    io.out(`  waves      ${s.tick.nextWaves} next waves, ${s.tick.escalated} escalated, ${s.tick.overdue} leads with overdue feedback`);
+    io.out(`  feedback   ${s.tick.reminders} reminders, ${s.tick.revoked} revoked (${s.tick.reoffered} offered again)`);
+  }
   if (s.writeBacks) {
     const v = s.writeBacks.verified > 0 ? `, ${s.writeBacks.verified} found already applied after an interrupted flush` : '';
     io.out(`  write-back ${s.writeBacks.ok} written, ${s.writeBacks.retried} to retry, ${s.writeBacks.quarantined} quarantined, ${s.writeBacks.gone} gone in the CRM${v}`);
@@ -27,6 +30,7 @@ export function printCycle(io: CliIO, s: CycleSummary): void {
   const calls = Object.entries(s.apiCalls).map(([k, v]) => `${k} ${v}`).join(', ');
   io.out(`  API calls  ${calls === '' ? 'none' : calls}${s.quota ? ` (org usage ${s.quota.used}/${s.quota.limit})` : ''}`);
   io.out(`  backlog    ${s.backlog.pending} pending write-backs, ${s.backlog.quarantined} quarantined`);
+  if (s.pausedUntil !== null) io.out(`  paused     the CRM's API quota is exhausted; no CRM calls until ${s.pausedUntil}`);
 }
 
 function exitFor(s: CycleSummary): number {
@@ -64,13 +68,16 @@ export function registerSync(program: Command, io: CliIO): void {
     });
 
   program.command('tick')
-    .description('advance time-driven work: end waves, offer the next wave, escalate')
+    .description('advance time-driven work: end waves, offer the next wave, escalate; remind, mark overdue and revoke on feedback deadlines')
     .option('--json', 'print the summary as JSON')
     .action(async (o: { json?: boolean }, cmd: Command) => {
       await withApp(io, cmd, async (app) => {
         const s = await tick(app.ctx);
         if (o.json) printJson(io, s);
-        else io.out(`tick: ${s.expiredOffers} offers ended, ${s.nextWaves} next waves, ${s.escalated} escalated, ${s.overdue} overdue`);
+        else {
+          io.out(`tick: ${s.expiredOffers} offers ended, ${s.nextWaves} next waves, ${s.escalated} escalated`);
+          io.out(`      ${s.reminders} reminders, ${s.newlyOverdue} newly overdue (${s.overdue} overdue), ${s.revoked} revoked (${s.reoffered} offered again)`);
+        }
       });
     });
 }

@@ -188,12 +188,13 @@ export class SalesforceClient {
       this.meter.record(stageOf());
       const p = original(req, { ...options, timeout, retry: { ...options.retry, methods: [] } });
       p.then((res: HttpResponse) => {
+        this.meter.outcome(res.statusCode === 429 ? '429' : `${Math.floor(res.statusCode / 100)}xx`);
         this.meter.observe(res.headers['sforce-limit-info']);
         if (ctx) {
           ctx.status = res.statusCode;
           ctx.headers = res.headers['retry-after'] ? { 'retry-after': res.headers['retry-after'] } : {};
         }
-      }, () => undefined);
+      }, () => this.meter.outcome('network'));
       return p;
     };
   }

@@ -19,6 +19,7 @@ export function parseLimitInfo(header: string | undefined): { used: number; limi
 
 export class UsageMeter {
   private readonly calls = new Map<string, number>();
+  private readonly outcomes = new Map<string, number>();
   private quota: { used: number; limit: number; at: string } | null = null;
   private pausedUntil: Date | null = null;
 
@@ -26,6 +27,11 @@ export class UsageMeter {
 
   record(stage: string): void {
     this.calls.set(stage, (this.calls.get(stage) ?? 0) + 1);
+  }
+
+  /** The answer's class: '2xx', '4xx', '429', '5xx' or 'network' (no answer). */
+  outcome(kind: string): void {
+    this.outcomes.set(kind, (this.outcomes.get(kind) ?? 0) + 1);
   }
 
   observe(limitInfoHeader: string | undefined): void {
@@ -55,6 +61,7 @@ export class UsageMeter {
     const total = [...this.calls.values()].reduce((a, b) => a + b, 0);
     return {
       callsByStage,
+      callsByOutcome: Object.fromEntries([...this.outcomes.entries()].sort(([a], [b]) => a.localeCompare(b))),
       total,
       quota: this.quota === null ? null : { ...this.quota },
       pausedUntil: this.pausedUntil?.toISOString() ?? null,

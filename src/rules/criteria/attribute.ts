@@ -3,6 +3,8 @@
 // the lead's `custom.language`. Each op yields a value 0..1 (scores) and a pass/fail (filters).
 import type { FilterConfig, ScoreConfig } from '../config-schema.ts';
 import { clamp01, norm } from '../values.ts';
+import type { TextQuery } from './bitset.ts';
+import type { AttrColumn } from './table.ts';
 import type { AttrValues } from './views.ts';
 import { attrValues } from './views.ts';
 
@@ -18,9 +20,26 @@ export interface CompiledAttribute {
   readonly literal: AttrValues | null;
   /** A value 0..1, or LEAD_MISSING / PARTNER_MISSING. */
   evaluate(partner: AttrValues, lead: AttrValues): number;
+  /**
+   * The same value for partner i of `col` (this criterion's partner values as columns), with `q` the query of the
+   * other side's texts (the literal's, else the lead's) against col.bits: the matcher's hot path.
+   */
+  evaluateAt(col: AttrColumn, i: number, lead: AttrValues, q: TextQuery): number;
+  /** passes(), for partner i of `col`. */
+  passesAt(col: AttrColumn, i: number, value: number): boolean;
+  /** The texts the partner's values are compared with: the literal's, else the lead's. */
+  other(lead: AttrValues): AttrValues;
   /** Filter semantics of a value: covers needs all, range needs min..max, the rest anything above 0. */
   passes(partner: AttrValues, value: number): boolean;
   describe(partner: AttrValues, other: AttrValues): string;
+  /** Whether evaluate(p, lead) is LEAD_MISSING: that depends on the lead side only. */
+  leadMissing(lead: AttrValues): boolean;
+  /**
+   * describe(partner, lead) in two parts, the partner's and the lead's (null: the text does not depend on the
+   * lead): describe = partnerPart + leadPart when the lead part is not null.
+   */
+  describePartner(partner: AttrValues): string;
+  describeLead(lead: AttrValues): string | null;
 }
 
 const show = (v: AttrValues): string => (v.texts.length === 0 ? '(none)' : v.texts.slice(0, 5).join(', ') + (v.texts.length > 5 ? ' …' : ''));
@@ -72,6 +91,50 @@ export function compileAttribute(c: AttributeConfig): CompiledAttribute {
     }
   };
 
+  // evaluate() over columns: texts.length is col.count, nums[0] is col.num (NaN for none). overlap/covers count
+  // the other side's texts the partner holds; equals/in ask whether any partner text is among the other side's,
+  // i.e. whether that count is above 0 (both sides' texts are distinct).
+  const evaluateAt = (col: AttrColumn, i: number, lead: AttrValues, q: TextQuery): number => {
+    const o = literal ?? lead;
+    if (needsOther && o.texts.length === 0) return LEAD_MISSING;
+    switch (c.op) {
+      case 'exists':
+        return col.count[i]! > 0 ? 1 : 0;
+      case 'overlap':
+      case 'covers':
+        if (col.count[i] === 0) return PARTNER_MISSING;
+        return col.bits.count(i, q) / o.texts.length;
+      case 'equals':
+      case 'in':
+        if (col.count[i] === 0) return PARTNER_MISSING;
+        return col.bits.count(i, q) > 0 ? 1 : 0;
+      case 'gte':
+      case 'lte': {
+        const on = o.nums[0];
+        if (on === undefined) return LEAD_MISSING;
+        const pn = col.num[i]!;
+        if (Number.isNaN(pn)) return PARTNER_MISSING;
+        return (c.op === 'gte' ? pn >= on : pn <= on) ? 1 : 0;
+      }
+      case 'range': {
+        const pn = col.num[i]!;
+        if (Number.isNaN(pn) || min === undefined || max === undefined) return PARTNER_MISSING;
+        return clamp01((pn - min) / (max - min));
+      }
+      case 'map':
+        return evaluate(col.values[i]!, lead);
+    }
+  };
+
+  const passesAt = (col: AttrColumn, i: number, value: number): boolean => {
+    if (c.op === 'covers') return value === 1;
+    if (c.op === 'range') {
+      const pn = col.num[i]!;
+      return !Number.isNaN(pn) && min !== undefined && max !== undefined && pn >= min && pn <= max;
+    }
+    return value > 0;
+  };
+
   const passes = (p: AttrValues, value: number): boolean => {
     if (c.op === 'covers') return value === 1;
     if (c.op === 'range') {
@@ -81,9 +144,8 @@ export function compileAttribute(c: AttributeConfig): CompiledAttribute {
     return value > 0;
   };
 
-  const describe = (p: AttrValues, lead: AttrValues): string => {
-    const o = literal ?? lead;
-    const side = literal !== null ? 'wanted' : `lead ${c.lead ?? ''}`;
+  const side = literal !== null ? 'wanted' : `lead ${c.lead ?? ''}`;
+  const describePartner = (p: AttrValues): string => {
     switch (c.op) {
       case 'exists':
         return `${c.partner}: ${show(p)}`;
@@ -92,9 +154,19 @@ export function compileAttribute(c: AttributeConfig): CompiledAttribute {
       case 'map':
         return `${c.partner} ${show(p)} mapped`;
       default:
-        return `${c.partner} ${show(p)} ${c.op} ${side} ${show(o)}`;
+        return `${c.partner} ${show(p)}`;
     }
   };
+  const describeLead = (lead: AttrValues): string | null => (needsOther ? ` ${c.op} ${side} ${show(literal ?? lead)}` : null);
+  const describe = (p: AttrValues, lead: AttrValues): string => describePartner(p) + (describeLead(lead) ?? '');
 
-  return { literal, evaluate, passes, describe };
+  // evaluate() returns LEAD_MISSING when the other side has no texts (ops comparing with it), or, for gte/lte,
+  // no number; before looking at the partner at all.
+  const leadMissing = (lead: AttrValues): boolean => {
+    if (!needsOther) return false;
+    const o = literal ?? lead;
+    return o.texts.length === 0 || ((c.op === 'gte' || c.op === 'lte') && o.nums[0] === undefined);
+  };
+
+  return { literal, evaluate, evaluateAt, passesAt, other: (lead) => literal ?? lead, passes, describe, leadMissing, describePartner, describeLead };
 }

@@ -99,12 +99,19 @@ export function leadView(data: LeadData, temperature: Temperature, attrPaths: re
   const postal = normPostal(data.postalCode);
   const loc = locate(data.latitude, data.longitude, data.country, data.postalCode, data.city, geocoder);
   const products = [...new Set(normTexts(data.productInterest))];
-  const place = [country ?? 'unknown country', postal, region].filter((x): x is string => x !== null).join(' ');
+  // Read only for service-area exclusions, which are listed with explainAll: rendered on first use.
+  let placeText: string | null = null;
   return {
     data, temperature, region, country, postal, products, loc, cosLat: loc === null ? 1 : cosLat(loc),
     attrs: attrPaths.map((path) => (path === null ? noValues : attrValues(readPath(data, path, 'custom')))),
     productsText: products.length <= 5 ? products.join(', ') : `${products.slice(0, 5).join(', ')} +${products.length - 5}`,
-    placeText: loc === null ? `${place} (not located)` : place,
+    get placeText(): string {
+      if (placeText === null) {
+        const place = [country ?? 'unknown country', postal, region].filter((x): x is string => x !== null).join(' ');
+        placeText = loc === null ? `${place} (not located)` : place;
+      }
+      return placeText;
+    },
   };
 }
 
@@ -118,6 +125,9 @@ export interface MatchContext {
   readonly now: Date;
 }
 
+/** A partner's stats as criteria read them. */
+export type PairStats = Omit<PartnerStats, 'partnerId'>;
+
 /**
  * Per (lead, partner) facts shared by every criterion, computed on first use: most partners near a lead fail the
  * service area before anyone needs their distance or stats. One instance is reset per partner (no allocation
@@ -126,12 +136,12 @@ export interface MatchContext {
 export class Pair {
   private partner: PartnerView | null = null;
   private d: number | null | undefined;
-  private s: Omit<PartnerStats, 'partnerId'> | undefined;
+  private s: PairStats | undefined;
 
   constructor(private readonly lead: LeadView, private readonly stats: ReadonlyMap<string, PartnerStats>) {}
 
   /** Point at partner `p`; pass facts already computed for it (ranking reuses the filters' work). */
-  reset(p: PartnerView, dist?: number | null, st?: Omit<PartnerStats, 'partnerId'>): this {
+  reset(p: PartnerView, dist?: number | null, st?: PairStats): this {
     this.partner = p;
     this.d = dist;
     this.s = st;
@@ -143,7 +153,7 @@ export class Pair {
     return this.d;
   }
 
-  get computedStats(): Omit<PartnerStats, 'partnerId'> | undefined {
+  get computedStats(): PairStats | undefined {
     return this.s;
   }
 
@@ -158,12 +168,12 @@ export class Pair {
     return this.d;
   }
 
-  get st(): Omit<PartnerStats, 'partnerId'> {
+  get st(): PairStats {
     if (this.s === undefined) this.s = (this.partner === null ? undefined : this.stats.get(this.partner.id)) ?? zeroStats;
     return this.s;
   }
 }
 
-export const zeroStats: Omit<PartnerStats, 'partnerId'> = {
+export const zeroStats: PairStats = {
   offered: 0, reserved: 0, won: 0, lost: 0, declined: 0, open: 0, recentOffers: 0, medianMinutesToReserve: null, overdue: 0,
 };

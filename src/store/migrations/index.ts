@@ -5,11 +5,17 @@ import { Migrator } from 'kysely';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_outbox_sent_revision.ts';
 import * as m0003 from './0003_lead_keys.ts';
+import * as m0004 from './0004_marketplace.ts';
+import * as m0010 from './0010_web_identity.ts';
+import * as m0011 from './0011_mail_outbox.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
   '0002_outbox_sent_revision': m0002,
   '0003_lead_keys': m0003,
+  '0004_marketplace': m0004,
+  '0010_web_identity': m0010,
+  '0011_mail_outbox': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -50,7 +50,8 @@ export function sfConfig(url: string, over: Partial<SfConfig> = {}, auth: Partia
       flow: 'password', clientId: DEFAULT_CLIENT.clientId, clientSecret: DEFAULT_CLIENT.clientSecret,
       username: DEFAULT_USER.username, password: DEFAULT_USER.password, refreshToken: null, privateKeyFile: null, ...auth,
     },
-    queryBatchSize: 2000, writeBatchSize: 200, maxDailyApiShare: 1, ...over,
+    queryBatchSize: 2000, writeBatchSize: 200, maxDailyApiShare: 1, requestTimeoutSeconds: 120,
+    retry: { retries: 4, minDelayMs: 1000, maxDelayMs: 30_000, maxRetryAfterSeconds: 120 }, quotaProbeMinutes: 30, ...over,
   };
 }
 

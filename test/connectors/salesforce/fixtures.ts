@@ -5,7 +5,7 @@ import type { LeadMapping, LoadedMappings } from '../../../src/mapping/index.ts'
 export function leadSnapshot(over: Partial<LeadWriteBack> = {}): LeadWriteBack {
   return {
     status: 'offered', partnerStatus: 'offered', partnerExternalId: null, partnerName: null, reservedAt: null,
-    lastFeedback: null, lastFeedbackAt: null, feedbackComment: null, temperature: 'warm', qualificationReasons: null, ...over,
+    lastFeedback: null, lastFeedbackAt: null, feedbackComment: null, temperature: 'warm', qualificationReasons: null, feedbackDueAt: null, feedbackState: null, ...over,
   };
 }
 

@@ -44,7 +44,7 @@ export function leadWriteBack(lead: Pick<Lead, 'id' | 'externalId'>, comment: st
     target: 'lead', leadId: lead.id, externalId: lead.externalId,
     fields: {
       status: 'reserved', partnerStatus: 'reserved', partnerExternalId: 'P-EXT', partnerName: 'Partner', reservedAt: T0.toISOString(),
-      lastFeedback: null, lastFeedbackAt: null, feedbackComment: comment, temperature: 'warm', qualificationReasons: null,
+      lastFeedback: null, lastFeedbackAt: null, feedbackComment: comment, temperature: 'warm', qualificationReasons: null, feedbackDueAt: null, feedbackState: null,
     },
   };
 }

@@ -66,6 +66,7 @@ export function offersContract(open: OpenStore): void {
       expect((await store().offers.listByLead(other.id))[0]?.status).toBe('open');
       expect(await store().offers.closeForLead(other.id, 'withdrawn', at(13))).toBe(1);
       expect((await store().offers.listByLead(other.id))[0]?.status).toBe('withdrawn');
+      expect(await store().offers.countByStatus()).toEqual({ taken: 1, reserved: 1, declined: 1, withdrawn: 1 });
     });
 
     it('a late reservation of an expired wave claims the winner\'s expired offer', async () => {

@@ -1,0 +1,60 @@
+// The SMTP transport (nodemailer) behind a two-method interface, so tests and the demo can pass their own.
+// Only this file imports nodemailer.
+import nodemailer from 'nodemailer';
+import type { MailConfig } from './config-schema.ts';
+
+export interface MailMessage {
+  readonly from: string;
+  readonly replyTo?: string;
+  readonly to: string;
+  readonly subject: string;
+  readonly html: string;
+  readonly text: string;
+  readonly messageId: string;
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+export interface MailTransport {
+  send(m: MailMessage): Promise<{ messageId: string; response: string }>;
+  close(): void;
+}
+
+export function smtpTransport(cfg: MailConfig): MailTransport {
+  const s = cfg.smtp;
+  const t = nodemailer.createTransport({
+    host: s.host, port: s.port, secure: s.secure, requireTLS: s.requireTLS,
+    ...(s.user !== null ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
+    connectionTimeout: s.timeoutSeconds * 1000, greetingTimeout: s.timeoutSeconds * 1000, socketTimeout: s.timeoutSeconds * 1000,
+    // One connection per send: the sender is a background job sending small batches, and a pooled connection
+    // that dies mid-batch would blur which message the server had accepted.
+    pool: false,
+  });
+  return {
+    async send(m) {
+      const info = await t.sendMail({
+        from: m.from, ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }), to: m.to, subject: m.subject,
+        html: m.html, text: m.text, messageId: m.messageId, headers: { ...m.headers },
+      });
+      return { messageId: String(info.messageId ?? m.messageId), response: String(info.response ?? '') };
+    },
+    close: () => t.close(),
+  };
+}
+
+/** What a failed send tells us: refused (nothing delivered: retry or give up) or unknown (maybe delivered). */
+export type SendFailure = { readonly kind: 'refused'; readonly permanent: boolean } | { readonly kind: 'unknown' };
+
+/**
+ * nodemailer errors carry the SMTP reply (`responseCode`) and the command in flight (`command`). A reply code
+ * means the server answered "no": nothing was delivered. No reply during connect, TLS, AUTH or the envelope
+ * means the message text was never sent. Anything else (the connection broke during or after DATA) may have
+ * been delivered: we cannot know, so it must not be resent.
+ */
+export function classifySendError(e: unknown): SendFailure {
+  const x = (e ?? {}) as { responseCode?: unknown; command?: unknown; code?: unknown };
+  if (typeof x.responseCode === 'number') return { kind: 'refused', permanent: x.responseCode >= 500 };
+  const before = ['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'MAIL FROM', 'RCPT TO'];
+  if (typeof x.command === 'string' && (before.includes(x.command) || x.command.startsWith('AUTH'))) return { kind: 'refused', permanent: false };
+  if (typeof x.code === 'string' && ['ECONNECTION', 'EDNS', 'ETLS', 'EAUTH', 'ECONFIG'].includes(x.code)) return { kind: 'refused', permanent: false };
+  return { kind: 'unknown' };
+}

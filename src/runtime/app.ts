@@ -5,7 +5,7 @@ import { createConnector } from '../connectors/registry.ts';
 import type { Store } from '../domain/ports.ts';
 import type { OpportunityStage } from '../domain/write-back.ts';
 import { opportunityStages } from '../domain/write-back.ts';
-import { loadConfig, requireSalesforceCredentials } from '../config/index.ts';
+import { loadConfig, requireCrmCredentials } from '../config/index.ts';
 import type { LoadedConfig } from '../config/index.ts';
 import { UserFacingError } from '../lib/errors.ts';
 import { exitCodes } from '../lib/exit-codes.ts';
@@ -89,12 +89,10 @@ export async function buildApp(opts: AppOptions): Promise<App> {
     config, mappings, store, ctx, logger,
     connector() {
       if (connector !== null) return connector;
-      if (config.crm === 'salesforce') {
-        const issues = requireSalesforceCredentials(config);
-        if (issues.length > 0) {
-          throw new UserFacingError('Salesforce credentials are missing (or run `leadrelay demo` to try the built-in emulator):',
-            exitCodes.invalidInput, issues.map((i) => `${i.path}: ${i.message} (${i.hint})`));
-        }
+      const issues = requireCrmCredentials[config.crm](config);
+      if (issues.length > 0) {
+        throw new UserFacingError(`The ${config.crm} credentials are missing (or run \`leadrelay demo\` to try the built-in emulator):`,
+          exitCodes.invalidInput, issues.map((i) => `${i.path}: ${i.message} (${i.hint})`));
       }
       connector = createConnector({ config, mappings, store, logger, now: () => clock.now() });
       return connector;

@@ -1,7 +1,7 @@
 // `validate`: every problem in config and mappings at once (file, line, path, fix), then, when credentials
 // are configured, the mappings against the CRM's own schema (describe).
 import type { Command } from 'commander';
-import { loadConfig, requireSalesforceCredentials } from '../../config/index.ts';
+import { loadConfig, requireCrmCredentials } from '../../config/index.ts';
 import { loadMappings } from '../../mapping/index.ts';
 import { resolve } from 'node:path';
 import { exitCodes } from '../../lib/exit-codes.ts';
@@ -27,7 +27,7 @@ export function registerValidate(program: Command, io: CliIO): void {
       else {
         const m = loadMappings(resolve(c.value.baseDir, c.value.mappingsDir), c.value.crm, { relativeTo: c.value.baseDir });
         if (!m.ok) issues.push(...m.issues);
-        const haveCredentials = c.value.crm === 'salesforce' && requireSalesforceCredentials(c.value).length === 0;
+        const haveCredentials = requireCrmCredentials[c.value.crm](c.value).length === 0;
         if (m.ok && haveCredentials && o.offline !== true) {
           const app = await buildApp({ configPath, env: io.env, cwd: io.cwd, ...(io.logger ? { logger: io.logger } : {}) });
           try {

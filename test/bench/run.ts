@@ -13,6 +13,9 @@ const add = (what: string, figure: string, note = ''): void => { rows.push([what
 
 console.log(`leadrelay benchmarks — ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}`);
 
+// Matching first: its peak-RSS figure must not include the emulators and stores of the other benchmarks.
+const m = await benchMatching();
+add(`qualify + match: ${m.leads.toLocaleString('en')} leads × ${m.partners.toLocaleString('en')} partners`, `${Math.round(m.leadsPerSecond).toLocaleString('en')} leads/s`, `peak RSS ${Math.round(m.peakRssMb)} MB`);
 const p = await benchPipeline();
 add('sync: 5,000 Leads (3,000 MQL) end to end', `${p.syncSeconds.toFixed(2)} s`, `${p.offers} offers created`);
 for (const [stage, n] of Object.entries(p.calls)) {
@@ -30,8 +33,6 @@ for (const row of hs.rows) {
   add(`  HubSpot API calls: ${row.cycle} cycle ${row.stage}`, String(row.calls), row.minimum === null ? '' : `minimum ${row.minimum} (${row.note})`);
 }
 
-const m = await benchMatching();
-add(`qualify + match: ${m.leads.toLocaleString('en')} leads × ${m.partners.toLocaleString('en')} partners`, `${Math.round(m.leadsPerSecond).toLocaleString('en')} leads/s`, `peak RSS ${Math.round(m.peakRssMb)} MB`);
 
 const r = await benchReservations();
 add(`reserve: ${r.leads} leads × ${r.contention} concurrent attempts (SQLite file)`, `${Math.round(r.reservationsPerSecond).toLocaleString('en')} reservations/s`,

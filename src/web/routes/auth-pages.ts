@@ -1,7 +1,7 @@
 // Signing in: an emailed magic link (always), or a password (argon2) when enabled and set. The answer to "send
 // me a link" is the same whether the address is known or not, so the form cannot be used to find users.
 // The link opens a page with a button; only its POST signs in, so mail scanners that fetch links burn nothing.
-import { verify } from '@node-rs/argon2';
+import { hash as argon2Hash, verify } from '@node-rs/argon2';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { endSession, startSession } from '../auth/authenticate.ts';
@@ -28,6 +28,9 @@ class PerKeyLimit {
     return true;
   }
 }
+
+let dummyHash: Promise<string> | null = null;
+const dummy = (): Promise<string> => (dummyHash ??= argon2Hash('leadrelay timing equaliser'));
 
 export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
   const store = deps.ctx.store;
@@ -70,7 +73,9 @@ export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
     if (!deps.web.passwords || !body.success || !perEmail.allow(`pw:${body.data.email}`, deps.ctx.clock.now().getTime())) return refuse();
     const user = await store.users.getByEmail(body.data.email);
     const hash = user === null || !user.active ? null : await store.identity.passwordHash(user.id);
-    if (user === null || hash === null || !(await verify(hash, body.data.password).catch(() => false))) return refuse();
+    // Unknown users and users without a password cost one argon2 verification too: timing tells nothing.
+    const matches = await verify(hash ?? await dummy(), body.data.password).catch(() => false);
+    if (user === null || hash === null || !matches) return refuse();
     await startSession(deps, reply, user);
     return seeOther(reply, safeNext(body.data.next) ?? '/');
   });

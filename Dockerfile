@@ -22,11 +22,15 @@ COPY src ./src
 COPY mappings ./mappings
 COPY config ./config
 # The default config keeps its database under data/ relative to the config file's folder; point it at /data.
+# In a container the web client and /metrics must listen on all interfaces (only within their own sections).
 RUN cp config/default.yaml config/leadrelay.yaml \
  && sed -i 's#^  url: sqlite:data/leadrelay.db#  url: sqlite:/data/leadrelay.db#' config/leadrelay.yaml \
+ && sed -i '/^web:/,/^[a-z]/ s/^  host: 127.0.0.1/  host: 0.0.0.0/; /^metrics:/,/^[a-z]/ s/^  host: 127.0.0.1/  host: 0.0.0.0/' config/leadrelay.yaml \
  && mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
+# 8080: web client and API (web.enabled), 9464: /metrics, /healthz, /readyz.
+EXPOSE 8080 9464
 # Healthy when the config, mappings and database open (`status` reads the store only, no CRM call).
 HEALTHCHECK --interval=60s --timeout=20s --start-period=30s CMD ["node", "bin/leadrelay", "status", "--json"]
 ENTRYPOINT ["node", "bin/leadrelay"]

@@ -83,14 +83,23 @@ export function isRetryablePostgresError(error: unknown): boolean {
  * Other errors pass through unchanged.
  */
 export function explainConnectError(error: unknown, url: string): unknown {
-  const code = (error as { code?: unknown } | null)?.code;
+  // The migrator wraps the driver's error ("Store migration … failed"); the connection failure is its cause.
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const explained = explainOne(e, url);
+    if (explained !== e) return explained;
+  }
+  return error;
+}
+
+function explainOne(error: Error, url: string): unknown {
+  const code = (error as { code?: unknown }).code;
   const where = describePostgres(url);
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT' || code === 'EAI_AGAIN') {
     return new Error(`PostgreSQL at ${where} is not reachable (${String(code)}): start the server or fix store.url.`, { cause: error });
   }
   if (code === '3D000') return new Error(`PostgreSQL database ${where} does not exist: create it (createdb) or fix store.url.`, { cause: error });
   if (code === '28P01' || code === '28000') return new Error(`PostgreSQL at ${where} refused the credentials in store.url (${String(code)}).`, { cause: error });
-  if (error instanceof Error && /timeout/i.test(error.message)) {
+  if (/timeout expired|connection terminated due to connection timeout/i.test(error.message)) {
     return new Error(`PostgreSQL at ${where} did not answer in time: check the server and store.url.`, { cause: error });
   }
   return error;

@@ -3,7 +3,7 @@
 // database, and every contract-level read agrees between the two. Also: a non-empty target is refused,
 // --force re-copies, new rows get ids past the copied ones, and the password never appears in the output.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import { openStore } from '../../src/store/index.ts';
 import { defaultSettings, testClock } from '../support/context.ts';
 import { offerTo, seedPartners, seedQualifiedLead } from '../support/market.ts';
 import type { PgDatabase } from '../support/stores.ts';
-import { freshPgDatabase } from '../support/stores.ts';
+import { freshPgDatabase, freshPgSchema } from '../support/stores.ts';
 import { at, incomingPartner, leadWriteBack, T0 } from './contract/fixtures.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'leadrelay-copy-'));
@@ -156,5 +156,23 @@ describe('copy-store', () => {
     expect((await cli(['copy-store', '--from', targetUrl, '--to', targetUrl])).err).toMatch(/--from must be a SQLite store/);
     expect((await cli(['copy-store', '--from', 'sqlite:source.db', '--to', 'sqlite:other.db'])).err).toMatch(/--to must be a PostgreSQL url/);
     expect((await cli(['copy-store', '--from', 'sqlite:nope.db', '--to', targetUrl])).err).toMatch(/no SQLite database at .*nope\.db/);
+  });
+});
+
+describe('migrate on PostgreSQL', () => {
+  it('`leadrelay migrate` applies the migrations to the configured PostgreSQL store, then reports it up to date', async () => {
+    const schema = await freshPgSchema('lr_migrate');
+    try {
+      const config = join(dir, 'pg.yaml');
+      writeFileSync(config, `store:\n  url: ${JSON.stringify(schema.url)}\n  poolSize: 2\n`);
+      const first = await cli(['--config', config, 'migrate', '--json']);
+      expect(first.err).toBe('');
+      expect((JSON.parse(first.out) as { applied: string[] }).applied).toContain('0001_initial');
+      expect((await cli(['--config', config, 'migrate'])).out).toBe('the database is up to date');
+      const backup = await cli(['--config', config, 'backup', join(dir, 'b.db')]);
+      expect(backup.err).toMatch(/use `pg_dump/);
+    } finally {
+      await schema.drop();
+    }
   });
 });

@@ -58,7 +58,7 @@ const backoffMs = (attempt: number): number => Math.random() * Math.min(200, 2 *
 
 class DoomedTransaction extends Error {}
 
-const WRONG_STORE = 'The root store was called inside store.transaction(fn): use the `tx` argument instead (the root store waits for the transaction to end, which would deadlock).';
+const WRONG_STORE = 'The root store was called inside store.transaction(fn): use the `tx` argument instead (on SQLite the root store waits for the transaction to end, which would deadlock; on PostgreSQL it would run outside the transaction).';
 const TX_ENDED = 'This transaction has ended: a `tx` store must not be used after its transaction(fn) settles.';
 
 export function rootSession(engine: Engine): Session {

@@ -5,6 +5,7 @@ import { exitCodes } from '../lib/exit-codes.ts';
 import type { CliIO } from './shared.ts';
 import { reportError, setExit } from './shared.ts';
 import { registerActions } from './commands/actions.ts';
+import { registerCopyStore } from './commands/copy-store.ts';
 import { registerDaemon } from './commands/daemon.ts';
 import { registerDemo } from './commands/demo.ts';
 import { registerExplain } from './commands/explain.ts';
@@ -55,6 +56,7 @@ export function buildProgram(io: CliIO = defaultIO()): Command {
   registerSimulate(program, io);
   registerQuarantine(program, io);
   registerOperations(program, io);
+  registerCopyStore(program, io);
   registerDemo(program, io);
   registerServe(program, io);
   return program;

@@ -11,10 +11,11 @@ export function mappingsDirOf(config: Pick<LoadedConfig, 'baseDir' | 'mappingsDi
   return resolveConfigPath(config, config.mappingsDir);
 }
 
-export type StoreLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'memory' };
+export type StoreLocation = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'memory' } | { readonly kind: 'postgres' };
 
 export function storeLocation(config: Pick<LoadedConfig, 'baseDir' | 'store'>): StoreLocation {
   const url = config.store.url;
   if (url === ':memory:' || url === 'sqlite::memory:') return { kind: 'memory' };
+  if (/^postgres(ql)?:\/\//i.test(url)) return { kind: 'postgres' };
   return { kind: 'sqlite', file: resolveConfigPath(config, url.slice('sqlite:'.length)) };
 }

@@ -57,7 +57,8 @@ export const configSchema = z.strictObject({
   hubspot: hubspotSchema,
   mappingsDir: z.string().min(1).default('mappings').describe('Folder holding <crm>/*.yaml mapping files, relative to the base folder.'),
   store: z.strictObject({
-    url: z.string().regex(/^(sqlite:.+|:memory:)$/, { error: "must be 'sqlite:<path>' or ':memory:'" }).default('sqlite:data/leadrelay.db'),
+    url: z.string().regex(/^(sqlite:.+|:memory:|postgres(ql)?:\/\/.+)$/, { error: "must be 'sqlite:<path>', ':memory:' or 'postgres://user@host:5432/database'" }).default('sqlite:data/leadrelay.db'),
+    poolSize: z.number().int().min(1).max(200).default(10).describe('PostgreSQL only: most connections per process; one transaction holds one until it ends.'),
   }).prefault({}),
   sync: z.strictObject({
     overlapSeconds: seconds.default(300).describe('Re-read this far before the saved cursor on every pull.'),

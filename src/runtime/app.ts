@@ -79,7 +79,7 @@ export async function buildApp(opts: AppOptions): Promise<App> {
   const config = loadValidatedConfig(opts);
   const mappings = loadValidatedMappings(config);
   const logger = opts.logger ?? createLogger({ level: config.log.level });
-  const store = await openStore({ url: config.store.url, baseDir: config.baseDir });
+  const store = await openStore({ url: config.store.url, baseDir: config.baseDir, poolSize: config.store.poolSize });
   const clock = opts.clock ?? systemClock;
   const ctx: ServiceContext = {
     store, clock, ids: uuidIds, random: opts.random ?? Math.random, logger, settings: settingsFrom(config, mappings),

@@ -10,7 +10,7 @@ import { leadDataSchema, leadStatuses, temperatures } from '../domain/lead.ts';
 import type { CrmKind, Lead } from '../domain/lead.ts';
 import type { IncomingLead, LeadQuery, LeadRepository, UpsertOutcome } from '../domain/ports.ts';
 import { crmKind, flag, isoDate, json, parseRow, parseRows, qualificationSchema, toFlag, toIso, toIsoOrNull, toJson } from './codecs.ts';
-import { chunksFor } from './engine.ts';
+import { chunksFor, lockForUpdate } from './engine.ts';
 import type { LeadsTable } from './schema.ts';
 import type { Db, Session } from './session.ts';
 
@@ -99,7 +99,7 @@ function newLead(inc: IncomingLead, now: Date, id: string): Lead {
   };
 }
 
-async function loadExisting(db: Db, batch: readonly IncomingLead[], maxParams: number): Promise<Map<string, Lead>> {
+async function loadExisting(s: Session, db: Db, batch: readonly IncomingLead[]): Promise<Map<string, Lead>> {
   const byCrm = new Map<CrmKind, Set<string>>();
   for (const inc of batch) {
     const ids = byCrm.get(inc.crm) ?? new Set<string>();
@@ -108,8 +108,9 @@ async function loadExisting(db: Db, batch: readonly IncomingLead[], maxParams: n
   }
   const found = new Map<string, Lead>();
   for (const [crm, ids] of byCrm) {
-    for (const chunk of chunksFor([...ids], 1, maxParams)) {
-      const rows = await db.selectFrom('leads').selectAll().where('crm', '=', crm).where('external_id', 'in', chunk).execute();
+    for (const chunk of chunksFor([...ids], 1, s.maxParams)) {
+      const q = db.selectFrom('leads').selectAll().where('crm', '=', crm).where('external_id', 'in', chunk);
+      const rows = await lockForUpdate(q, s.engine.dialect).execute();
       for (const lead of parseRows(leadRow, rows, 'leads')) found.set(keyOf(lead.crm, lead.externalId), lead);
     }
   }
@@ -133,13 +134,14 @@ export function leadRepository(s: Session): LeadRepository {
      * One transaction: read the existing rows of the batch (chunked IN lists), decide per record in memory,
      * then write all created/changed/refreshed rows with multi-row `INSERT … ON CONFLICT DO UPDATE`.
      * A record repeated in one batch is handled in order (the second sees the first). Rows that differ in
-     * nothing are not written at all. The read and the write are safe together because the engine serialises
-     * transactions (SQLite); a pooled engine must lock the rows it read (see engine.ts).
+     * nothing are not written at all. The read and the write are safe together: SQLite serialises transactions;
+     * PostgreSQL locks the rows read (FOR UPDATE) and, for records new to both racers, its SERIALIZABLE
+     * transaction fails the second insert with 40001 and the session re-runs it, which then sees the row.
      */
     async upsertIncoming(batch, now, newId) {
       if (batch.length === 0) return [];
       return s.atomic(async (db) => {
-        const current = await loadExisting(db, batch, s.maxParams);
+        const current = await loadExisting(s, db, batch);
         const dirty = new Map<string, Lead>();
         const outcomes: UpsertOutcome[] = [];
         for (const inc of batch) {

@@ -51,11 +51,16 @@ export function mailRepository(s: Session): MailRepository {
       });
     },
 
-    /** UPDATE … RETURNING in one statement: two senders (two processes) never claim the same mail. */
+    /**
+     * The conditional UPDATE (status still 'pending') … RETURNING decides: two senders (two processes) never
+     * claim the same mail. On PostgreSQL the candidates are read FOR UPDATE SKIP LOCKED, so a second sender
+     * takes the next mails instead of waiting for (and then colliding with) the first.
+     */
     async claimDue(now, limit) {
       return s.atomic(async (db) => {
-        const ids = (await db.selectFrom('mail_outbox').select('id').where('status', '=', 'pending')
-          .where('next_attempt_at', '<=', toIso(now)).orderBy('next_attempt_at').orderBy('id').limit(limit).execute()).map((r) => r.id);
+        const due = db.selectFrom('mail_outbox').select('id').where('status', '=', 'pending')
+          .where('next_attempt_at', '<=', toIso(now)).orderBy('next_attempt_at').orderBy('id').limit(limit);
+        const ids = (await (s.engine.dialect === 'postgres' ? due.forUpdate().skipLocked() : due).execute()).map((r) => r.id);
         if (ids.length === 0) return [];
         const rows = await db.updateTable('mail_outbox')
           .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: toIso(now) }))

@@ -17,7 +17,7 @@ import type { OutboxItem, OutboxRepository } from '../domain/ports.ts';
 import { writeBackKey } from '../domain/write-back.ts';
 import type { WriteBack } from '../domain/write-back.ts';
 import { count, isoDate, json, parseRow, parseRows, toIso, toJson, writeBackSchema } from './codecs.ts';
-import { chunksFor } from './engine.ts';
+import { chunksFor, lockForUpdate } from './engine.ts';
 import type { Db, Session } from './session.ts';
 
 const outboxRow = z
@@ -149,8 +149,10 @@ export function outboxRepository(s: Session): OutboxRepository {
      */
     async quarantine(id, revision, reason, now) {
       await s.atomic(async (db) => {
-        const row = await db.selectFrom('outbox').select(COLUMNS)
-          .where('id', '=', id).where('revision', '=', revision).where('status', '=', 'pending').executeTakeFirst();
+        // Locked on PostgreSQL: an enqueue coalescing into this item (revision + 1) waits, or this read waits for
+        // it and then finds the revision moved on, so a newer snapshot is never quarantined by mistake.
+        const row = await lockForUpdate(db.selectFrom('outbox').select(COLUMNS)
+          .where('id', '=', id).where('revision', '=', revision).where('status', '=', 'pending'), s.engine.dialect).executeTakeFirst();
         if (row === undefined) return;
         const item = parseRow(outboxRow, row, 'outbox');
         const wb = item.writeBack;

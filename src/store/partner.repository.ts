@@ -6,7 +6,7 @@ import { partnerDataSchema } from '../domain/partner.ts';
 import type { Partner } from '../domain/partner.ts';
 import type { IncomingPartner, PartnerRepository } from '../domain/ports.ts';
 import { isoDate, json, parseRow, parseRows, toFlag, toIso, toJson } from './codecs.ts';
-import { chunksFor } from './engine.ts';
+import { chunksFor, lockForUpdate } from './engine.ts';
 import { partnerStats } from './partner-stats.ts';
 import type { Database, PartnersTable } from './schema.ts';
 import type { Db, Session } from './session.ts';
@@ -82,7 +82,10 @@ export function partnerRepository(s: Session): PartnerRepository {
         for (const crm of new Set(batch.map((p) => p.crm))) {
           const ids = [...new Set(batch.filter((p) => p.crm === crm).map((p) => p.externalId))];
           for (const chunk of chunksFor(ids, 1, s.maxParams)) {
-            const rows = await db.selectFrom('partners').selectAll().where('crm', '=', crm).where('external_id', 'in', chunk).execute();
+            // Locked on PostgreSQL: a concurrent upsert of the same partners waits here instead of both
+            // deciding from the same old row (see upsertIncoming in lead.repository.ts).
+            const q = db.selectFrom('partners').selectAll().where('crm', '=', crm).where('external_id', 'in', chunk);
+            const rows = await lockForUpdate(q, s.engine.dialect).execute();
             for (const p of parseRows(partnerRow, rows, 'partners')) current.set(keyOf(p.crm, p.externalId), p);
           }
         }

@@ -16,7 +16,7 @@ export function sqliteFileOf(url: string, baseDir: string = process.cwd()): stri
   if (!url.startsWith('sqlite:')) {
     // Only the scheme is echoed: a PostgreSQL URL may carry a password.
     const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0] ?? '(none)';
-    throw new Error(`Unsupported store url scheme ${scheme}: use sqlite:<path> or sqlite::memory: (store.url in the config).`);
+    throw new Error(`Unsupported store url scheme ${scheme}: use sqlite:<path>, sqlite::memory: or postgres://user@host:5432/database (store.url in the config).`);
   }
   const path = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, ''); // accept sqlite:///abs/path too
   if (path === '') throw new Error('Store url "sqlite:" has no path: use sqlite:<path> or sqlite::memory:.');
@@ -43,6 +43,7 @@ export function openSqliteEngine(file: string): Engine {
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
   return {
     db,
+    dialect: 'sqlite',
     // IMMEDIATE: take the write lock at BEGIN, so two processes never both read and then fail to upgrade
     // (SQLITE_BUSY mid-transaction). Inside one process kysely's single-connection mutex already serialises.
     begin: sql`begin immediate`,

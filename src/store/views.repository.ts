@@ -73,8 +73,11 @@ export function viewRepository(s: Session): ViewRepository {
       const base = inSlice(s.db().selectFrom('leads').selectAll('leads').where('leads.status', 'in', q.statuses), f);
       if (base === null) return [];
       // Overdue first: the earliest feedback deadline on top, leads owing nothing (closed) last, newest first.
+      // NULLs are placed explicitly: SQLite sorts them first ascending, PostgreSQL last (and the reverse when
+      // descending), so `x is null` keeps the order the same on both engines.
       const rows = await base.orderBy(sql`leads.feedback_due_at is null`).orderBy('leads.feedback_due_at')
-        .orderBy('leads.reserved_at', 'desc').orderBy('leads.id').limit(q.limit).offset(q.offset ?? 0).execute();
+        .orderBy(sql`leads.reserved_at is null`).orderBy('leads.reserved_at', 'desc').orderBy('leads.id')
+        .limit(q.limit).offset(q.offset ?? 0).execute();
       return rows.map(toLead);
     },
 

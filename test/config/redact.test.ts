@@ -18,7 +18,8 @@ describe('redactConfig', () => {
   });
 
   it('masks a password in a database URL', () => {
-    const c = { ...configSchema.parse({}), store: { url: 'postgres://lr:s3cret@db/lr' } };
+    const defaults = configSchema.parse({});
+    const c = { ...defaults, store: { ...defaults.store, url: 'postgres://lr:s3cret@db/lr' } };
     expect(redactConfig(c).store.url).toBe('postgres://lr:***@db/lr');
   });
 });

@@ -89,8 +89,8 @@ describe('sqlite engine', () => {
     const store = await openStore({ url: 'sqlite:nested/deeper/app.db', baseDir: join(dir, 'rel') });
     await store.close();
     expect(existsSync(join(dir, 'rel', 'nested', 'deeper', 'app.db'))).toBe(true);
-    await expect(openStore({ url: 'postgres://user:hunter2@db/leadrelay' })).rejects.toThrow(/Unsupported store url scheme postgres:/);
-    await expect(openStore({ url: 'postgres://user:hunter2@db/leadrelay' })).rejects.not.toThrow(/hunter2/);
+    await expect(openStore({ url: 'mysql://user:hunter2@db/leadrelay' })).rejects.toThrow(/Unsupported store url scheme mysql:/);
+    await expect(openStore({ url: 'mysql://user:hunter2@db/leadrelay' })).rejects.not.toThrow(/hunter2/);
     await expect(openStore({ url: 'sqlite:' })).rejects.toThrow(/has no path/);
   });
 

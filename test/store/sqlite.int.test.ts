@@ -10,5 +10,5 @@ const dir = mkdtempSync(join(tmpdir(), 'leadrelay-store-'));
 let n = 0;
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-storeContract('sqlite file', () => openStore({ url: `sqlite:db-${++n}/leadrelay.db`, baseDir: dir }));
-storeContract('sqlite :memory:', () => openStore({ url: 'sqlite::memory:' }));
+storeContract('sqlite file', () => openStore({ url: `sqlite:db-${++n}/leadrelay.db`, baseDir: dir }), { engine: 'sqlite' });
+storeContract('sqlite :memory:', () => openStore({ url: 'sqlite::memory:' }), { engine: 'sqlite' });

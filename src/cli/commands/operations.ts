@@ -25,8 +25,8 @@ export function registerOperations(program: Command, io: CliIO): void {
     .description('write a consistent copy of the SQLite database (online: the daemon may keep running)')
     .action(async (file: string, _o: unknown, cmd: Command) => {
       const c = config(cmd);
-      if (storeLocation(c).kind !== 'sqlite') throw new UserFacingError('backup needs a SQLite file store.', exitCodes.invalidInput);
-      const r = await backup(c.store.url, c.baseDir, file);
+      if (storeLocation(c).kind === 'memory') throw new UserFacingError('backup needs a SQLite file store.', exitCodes.invalidInput);
+      const r = await backup(c.store.url, c.baseDir, file).catch((e: unknown) => { throw new UserFacingError((e as Error).message, exitCodes.invalidInput); });
       io.out(`backup written to ${file} (${r.pages} pages)`);
     });
 
@@ -35,7 +35,7 @@ export function registerOperations(program: Command, io: CliIO): void {
     .requiredOption('--yes', 'confirm: the current database is replaced')
     .action((file: string, _o: unknown, cmd: Command) => {
       const c = config(cmd);
-      if (storeLocation(c).kind !== 'sqlite') throw new UserFacingError('restore needs a SQLite file store.', exitCodes.invalidInput);
+      if (storeLocation(c).kind === 'memory') throw new UserFacingError('restore needs a SQLite file store.', exitCodes.invalidInput);
       try {
         restore(c.store.url, c.baseDir, file);
       } catch (e) {

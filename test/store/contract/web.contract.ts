@@ -139,5 +139,18 @@ export function webContract(open: OpenStore): void {
       expect((await s.views.heldLeads({ partnerIds: 'all' }, { statuses: ['reserved'], limit: 10 })).length).toBe(2);
       expect(await s.views.heldLead(a!.id, { partnerIds: [p1!.id], repUserId: 'someone' })).toBeNull();
     });
+
+    it('held leads: overdue first, then newest reservation; missing dates last on every engine', async () => {
+      const s = store();
+      const [p] = await seedPartners(s, ['P1']);
+      const [a, b, c, d] = await seedLeads(s, ['A', 'B', 'C', 'D']);
+      const hold = (lead: typeof a, reservedAt: Date | null, feedbackDueAt: Date | null) =>
+        s.leads.save({ ...lead!, status: 'reserved', partnerId: p!.id, reservedAt, feedbackDueAt, version: lead!.version + 1 });
+      await hold(a, at(1), null);
+      await hold(b, null, at(60));
+      await hold(c, at(2), at(60));
+      await hold(d, at(3), at(30));
+      expect((await s.views.heldLeads({ partnerIds: 'all' }, { statuses: ['reserved'], limit: 10 })).map((l) => l.externalId)).toEqual(['D', 'C', 'B', 'A']);
+    });
   });
 }

@@ -35,6 +35,14 @@ export function kpiFieldsOf(p: PartnerKpis, asOf: Date): PartnerKpiFields {
   };
 }
 
+/**
+ * A CRM partner without a row (the whole-channel report lists partners with activity in the window): its
+ * numbers are empty, so a partner that went quiet does not keep last quarter's figures in the CRM.
+ */
+export function quietKpiFields(asOf: Date): PartnerKpiFields {
+  return { conversionRate: null, averageDealDays: null, averageDealSize: null, feedbackCompliance: null, openLeads: 0, kpisAsOf: asOf.toISOString().slice(0, 10) };
+}
+
 /** The numbers without the as-of date: a new date alone is no reason to spend an API call. */
 function fingerprint(f: PartnerKpiFields): string {
   const { kpisAsOf: _date, ...numbers } = f;
@@ -52,6 +60,7 @@ export interface KpiWriteBackDeps {
 }
 
 export interface KpiWriteBackSummary {
+  /** Partners known to leadrelay (each gets its numbers, empty when it had no activity in the window). */
   readonly partners: number;
   readonly enqueued: number;
   readonly unchanged: number;
@@ -74,16 +83,17 @@ export async function enqueuePartnerKpis(d: KpiWriteBackDeps, windowDays: number
   let enqueued = 0;
   let unchanged = 0;
   let skipped = 0;
+  const byPartner = new Map(rows.map((r) => [r.partnerId, r]));
   await d.store.transaction(async (tx) => {
     const items: WriteBack[] = [];
     const remember: Array<[string, string]> = [];
-    for (const row of rows) {
-      const partner = partners.get(row.partnerId);
-      if (partner === undefined || partner.crm === 'local' || partner.externalId === '') {
+    for (const partner of partners.values()) {
+      if (partner.crm === 'local' || partner.externalId === '') {
         skipped++;
         continue;
       }
-      const fields = kpiFieldsOf(row, now);
+      const row = byPartner.get(partner.id);
+      const fields = row === undefined ? quietKpiFields(now) : kpiFieldsOf(row, now);
       const print = fingerprint(fields);
       if ((await tx.kv.get(lastKpisKey(partner.id))) === print) {
         unchanged++;
@@ -97,6 +107,6 @@ export async function enqueuePartnerKpis(d: KpiWriteBackDeps, windowDays: number
     enqueued = items.length;
   });
   // Counts only: partner names and numbers are business data, not log material.
-  d.logger.info('partner KPIs enqueued for the CRM', { window: period.label, partners: rows.length, enqueued, unchanged, skipped });
-  return { partners: rows.length, enqueued, unchanged, skipped };
+  d.logger.info('partner KPIs enqueued for the CRM', { window: period.label, partners: partners.size, enqueued, unchanged, skipped });
+  return { partners: partners.size, enqueued, unchanged, skipped };
 }

@@ -25,17 +25,16 @@ function kpis(over: Partial<Kpis>): Kpis {
     wonAmountCents: 0, pipelineCents: {}, lostReasons: {}, pointsEarned: 0,
     reservedWon: 0, assigned: 0, feedbackDue: 0, feedbackOnTime: 0, escalated: 0, activity: 0,
     ...over,
-  } as Kpis;
+  };
 }
 
-/** Partner i: CR i%7/7, ADT i/3 days, ADS i*1000.50, compliance 1 - i%4/8, i%5 open leads; every 10th has no data. */
+/** Partner i: CR i%7/7, ADT i/3 days, ADS i*1000.50, compliance 1 - i%4/8, i%5 open leads. */
 function rowFor(id: string, name: string, externalId: string, i: number): PartnerKpis {
-  const k = i % 10 === 0
-    ? kpis({})
-    : kpis({ conversionRate: (i % 7) / 7, averageDealDays: i / 3, averageDealSizeCents: i * 100_050, feedbackCompliance: 1 - (i % 4) / 8, open: i % 5 });
-  return { partnerId: id, partnerName: name, externalId, kpis: k, blocked: false, quadrant: null, overdueLeadIds: [] } as PartnerKpis;
+  const k = kpis({ conversionRate: (i % 7) / 7, averageDealDays: i / 3, averageDealSizeCents: i * 100_050, feedbackCompliance: 1 - (i % 4) / 8, open: i % 5 });
+  return { partnerId: id, partnerName: name, externalId, kpis: k, blocked: false, quadrant: null, overdueLeadIds: [] };
 }
 
+/** Every 10th partner had no activity in the window: the engine gives it no row. */
 async function storePartners(store: Store, crm: CrmKind, externalIds: readonly string[]): Promise<PartnerKpis[]> {
   await store.partners.upsertMany(externalIds.map((e, i) => ({
     crm, externalId: e, contentHash: `h-${e}`, data: partnerDataSchema.parse({ name: `Partner ${i}` }),
@@ -43,7 +42,7 @@ async function storePartners(store: Store, crm: CrmKind, externalIds: readonly s
   const rows: PartnerKpis[] = [];
   for (const [i, e] of externalIds.entries()) {
     const p = (await store.partners.getByExternalId(e))!;
-    rows.push(rowFor(p.id, p.data.name, e, i));
+    if (i % 10 !== 0) rows.push(rowFor(p.id, p.data.name, e, i));
   }
   return rows;
 }
@@ -83,7 +82,7 @@ describe('partner KPIs to the CRM', () => {
       LeadRelay_Conversion_Rate__c: 85.71, LeadRelay_Avg_Deal_Days__c: 4.3, LeadRelay_Avg_Deal_Size__c: 13006.5,
       LeadRelay_Feedback_Compliance__c: 87.5, LeadRelay_Open_Leads__c: 3,
     });
-    // No data in the window: the fields are cleared, the count is 0 (not "unknown").
+    // No activity in the window (no row): the fields are cleared, the count is 0 (not "unknown").
     expect(env.emu.get('Account', ids[20]!)).toMatchObject({ LeadRelay_Conversion_Rate__c: null, LeadRelay_Avg_Deal_Size__c: null, LeadRelay_Open_Leads__c: 0 });
 
     // A day later, same numbers: nothing enqueued, nothing sent.
@@ -93,11 +92,14 @@ describe('partner KPIs to the CRM', () => {
     expect(await flushWriteBacks(t.ctx, env.connector(), signal)).toMatchObject({ sent: 0 });
     expect(env.emu.calls().byKind.collections).toBe(0);
 
-    // One partner's numbers move: exactly that Account is written, with the new as-of date.
-    rows[1] = { ...rows[1]!, kpis: { ...rows[1]!.kpis, open: 4 } };
-    expect(await enqueuePartnerKpis(deps, 90)).toMatchObject({ enqueued: 1, unchanged: 249 });
-    expect(await flushWriteBacks(t.ctx, env.connector(), signal)).toMatchObject({ sent: 1, ok: 1 });
+    // One partner's numbers move and another goes quiet: exactly those two Accounts are written.
+    rows[0] = { ...rows[0]!, kpis: { ...rows[0]!.kpis, open: 4 } };
+    const quiet = rows.splice(1, 1)[0]!;
+    expect(quiet.externalId).toBe(ids[2]);
+    expect(await enqueuePartnerKpis(deps, 90)).toMatchObject({ enqueued: 2, unchanged: 248 });
+    expect(await flushWriteBacks(t.ctx, env.connector(), signal)).toMatchObject({ sent: 2, ok: 2 });
     expect(env.emu.get('Account', ids[1]!)).toMatchObject({ LeadRelay_Open_Leads__c: 4, LeadRelay_KPIs_As_Of__c: '2026-11-03' });
+    expect(env.emu.get('Account', ids[2]!)).toMatchObject({ LeadRelay_Conversion_Rate__c: null, LeadRelay_Open_Leads__c: 0, LeadRelay_KPIs_As_Of__c: '2026-11-03' });
   }, 60_000);
 
   it('HubSpot: setup creates the company properties; 150 companies written in 2 batch calls; a second run writes nothing', async () => {

@@ -17,6 +17,10 @@ import type { Slice as WebSlice } from '../web/auth/slice.ts';
 import type { ReportsConfig } from './delivery-config.ts';
 import type { Period, Report, Slice } from './model.ts';
 import { parsePeriod } from './period.ts';
+import { renderCsv } from './render-csv.ts';
+import { renderHtml } from './render-html.ts';
+import { buildReport } from './report.ts';
+import { renderReportText } from './deliver-text.ts';
 
 export interface ReportRenderers {
   /** Mail-safe HTML (inline styles, charts without scripts), the link printed in it. */
@@ -72,15 +76,35 @@ export function reportLink(base: string, period: Period): string {
   return `${base}/reports?period=${encodeURIComponent(period.label)}`;
 }
 
+export interface Recipient {
+  readonly user: User;
+  readonly slice: Slice;
+  /** Admins and channel managers assign escalated leads; only they get the list of them (with companies). */
+  readonly seesEscalations: boolean;
+}
+
 /** Who gets which slice; users are visited in email order so runs are reproducible. */
-export async function reportRecipients(store: Store, roles: ReportsConfig['delivery']['roles']): Promise<Array<{ user: User; slice: Slice }>> {
-  const out: Array<{ user: User; slice: Slice }> = [];
+export async function reportRecipients(store: Store, roles: ReportsConfig['delivery']['roles']): Promise<Recipient[]> {
+  const out: Recipient[] = [];
   for (const user of await store.identity.listUsers()) {
     if (!user.active) continue;
-    const slice = reportSliceOf(await computeSlice(store, user), roles);
-    if (slice !== null) out.push({ user, slice });
+    const web = await computeSlice(store, user);
+    const slice = reportSliceOf(web, roles);
+    if (slice !== null) out.push({ user, slice, seesEscalations: web.can.assignEscalated });
   }
   return out;
+}
+
+/** The engine's mail-safe HTML and CSV, and the text part. */
+export const defaultRenderers: ReportRenderers = {
+  html: (report, opts) => renderHtml(report, { link: opts.link }),
+  csv: renderCsv,
+  text: renderReportText,
+};
+
+/** The reports engine over the store, "now" as the as-of time. */
+export function engineReports(store: Store, now: () => Date, trendWeeks: number): DeliveryDeps['report'] {
+  return (slice, period) => buildReport(store, { period, slice, asOf: now(), trendWeeks });
 }
 
 export async function deliverReports(d: DeliveryDeps, period: Period, signal?: AbortSignal): Promise<DeliverySummary> {
@@ -88,7 +112,7 @@ export async function deliverReports(d: DeliveryDeps, period: Period, signal?: A
   let recipients = 0;
   let queued = 0;
   let optedOut = 0;
-  for (const { user, slice } of await reportRecipients(d.store, d.config.roles)) {
+  for (const { user, slice, seesEscalations } of await reportRecipients(d.store, d.config.roles)) {
     signal?.throwIfAborted();
     const stored = await d.store.identity.preferences(user.id);
     const prefs = stored ?? notificationPrefsSchema.parse({ ...defaultPrefs(d.mailDefaults.timezone) });
@@ -101,7 +125,9 @@ export async function deliverReports(d: DeliveryDeps, period: Period, signal?: A
     // Queued before (a re-run, or a crash after this recipient): skip the computation; the dedupe key would
     // drop the mail anyway.
     if ((await d.store.mail.list({ userId: user.id, kind: 'report', limit: 20 })).some((m) => m.dedupeKey === key)) continue;
-    const report = await d.report(slice, period);
+    const computed = await d.report(slice, period);
+    // A partner saw escalated leads only as teasers: their companies stay out of its mail (as on the web).
+    const report = seesEscalations ? computed : { ...computed, escalatedWithoutTaker: [] };
     const link = reportLink(d.base, period);
     const attachments: MailAttachment[] = [{ filename: `leadrelay-report-${period.label}.csv`, contentType: 'text/csv; charset=utf-8', content: d.render.csv(report) }];
     const quiet = quietUntil(prefs, now.getTime());

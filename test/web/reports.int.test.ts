@@ -65,6 +65,15 @@ describe('web reports', () => {
     });
   }
 
+  it('the weekly mail is switched off and on again in the notification settings', async () => {
+    const c = await f.client('pmA2');
+    expect((await c.get('/settings')).body).toMatch(/name="reports" checked/);
+    expect((await c.post('/settings/notifications', { offers: 'instant', digestTimes: '08:00' })).statusCode).toBe(303);
+    expect((await f.t.store.identity.preferences(f.users.pmA2.id))?.reports).toBe(false);
+    expect((await c.post('/settings/notifications', { offers: 'instant', digestTimes: '08:00', reports: 'on' })).statusCode).toBe(303);
+    expect((await f.t.store.identity.preferences(f.users.pmA2.id))?.reports).toBe(true);
+  });
+
   it('sales reps and agencies have no report slice: 403', async () => {
     for (const a of ['repA1', 'agency'] as const) {
       const c = await f.client(a);

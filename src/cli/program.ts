@@ -16,6 +16,7 @@ import { registerOperations } from './commands/operations.ts';
 import { registerMarketplace } from './commands/marketplace.ts';
 import { registerPartners } from './commands/partners.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
+import { registerReport } from './commands/report.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
@@ -57,6 +58,7 @@ export function buildProgram(io: CliIO = defaultIO()): Command {
   registerOperations(program, io);
   registerDemo(program, io);
   registerServe(program, io);
+  registerReport(program, io);
   return program;
 }
 

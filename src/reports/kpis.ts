@@ -38,7 +38,8 @@
 //             In attribute slices only bookings on a matching lead count.
 // - activity  reservations + feedback reports in the period (quadrant x-axis; CR is the y-axis).
 // - quadrant  per partner with a CR: busy = activity at or above the slice's median, strong = CR strictly above
-//             the median CR; busy but weak closer = busy and not strong.
+//             the median CR; busy but weak closer = busy and not strong. Needs two partners with a CR in the
+//             slice (a partner's own report has none; compare in a wider slice).
 // Partner slices count what the slice's partners did; escalations (no partner) count when the lead was offered
 // to one of them or lies in the portfolio's territory. Attribute slices count everything on matching leads.
 import { effectiveDeadlineMs } from '../domain/availability.ts';
@@ -340,7 +341,8 @@ function median(values: readonly number[]): number {
 export function quadrantsOf(rows: readonly { partnerId: string; kpis: Kpis }[]): { split: Report['quadrantSplit']; of: Map<string, Quadrant> } {
   const ranked = rows.filter((r) => r.kpis.conversionRate !== null);
   const of = new Map<string, Quadrant>();
-  if (ranked.length === 0) return { split: null, of };
+  // A partner compared with itself only is no insight (a one-partner slice): no quadrant below two partners.
+  if (ranked.length < 2) return { split: null, of };
   const split = { activity: median(ranked.map((r) => r.kpis.activity)), conversionRate: median(ranked.map((r) => r.kpis.conversionRate!)) };
   for (const r of ranked) {
     const busy = r.kpis.activity >= split.activity;

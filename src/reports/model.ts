@@ -90,7 +90,7 @@ export interface PartnerKpis {
   /** Blocked from reserving now because feedback is overdue. */
   readonly blocked: boolean;
   // ---- added with the engine (additive)
-  /** 'busy_weak' is the "busy but weak closer"; null when the partner reserved nothing in the period (no CR). */
+  /** 'busy_weak' is the "busy but weak closer"; null without a CR, or with fewer than two partners to compare. */
   readonly quadrant: Quadrant | null;
   /** Leads of this partner whose feedback is overdue at the as-of time (away periods applied, as the gate does). */
   readonly overdueLeadIds: readonly string[];
@@ -113,7 +113,7 @@ export interface Report {
   // ---- added with the engine (additive)
   /** The previous period of equal length (the `previous` KPIs). */
   readonly previousPeriod: Period;
-  /** The medians the quadrant splits at (over partners with a CR in the period); null without such partners. */
+  /** The medians the quadrant splits at (over partners with a CR in the period); null with fewer than two. */
   readonly quadrantSplit: { readonly activity: number; readonly conversionRate: number } | null;
 }
 

@@ -3,9 +3,12 @@
 // recipient, each with exactly their slice (by content: other organisations' partner names, escalated companies
 // they only saw as teasers and any contact data are absent), opt-out respected, CSV attached, and a job that
 // dies half-way and is run again sends every recipient exactly one mail.
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import type { ParsedMail } from 'mailparser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/program.ts';
 import { configSchema } from '../../src/config/schema.ts';
 import { defaultPrefs } from '../../src/domain/notification-prefs.ts';
 import { nullLogger } from '../../src/lib/logger.ts';
@@ -14,6 +17,7 @@ import { smtpTransport } from '../../src/notify/transport.ts';
 import type { DeliveryDeps } from '../../src/reports/deliver.ts';
 import { defaultRenderers, deliverReports, engineReports, lastCompleteWeek } from '../../src/reports/deliver.ts';
 import { escapeHtml } from '../../src/reports/render-html.ts';
+import { repoRoot } from '../support/harness.ts';
 import type { Smtp } from '../e2e/browser/support.ts';
 import { startSmtp, toOf } from '../e2e/browser/support.ts';
 import type { ActorName, PartnerKey, WebFixture } from '../web/fixture.ts';
@@ -116,5 +120,19 @@ describe('weekly report delivery', () => {
 
   it('the partner manager who opted out, the sales rep and the agency get nothing', () => {
     for (const a of ['pmA2', 'repA1', 'agency'] as const) expect(smtp.mails.some((m) => toOf(m).includes(f.users[a].email))).toBe(false);
+  });
+
+  it('`leadrelay report send` queues the same mails by hand: nothing for a week already sent, every recipient for another', async () => {
+    const config = join(dirname(f.dbFile), 'leadrelay.yaml');
+    writeFileSync(config, ['crm: salesforce', `mappingsDir: ${JSON.stringify(join(repoRoot, 'mappings'))}`, 'store:', `  url: ${JSON.stringify(`sqlite:${f.dbFile}`)}`, 'metrics:', '  port: 0', ''].join('\n'));
+    const cli = async (args: string[]) => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const code = await runCli(['--config', config, ...args], { out: (t) => out.push(t), err: (t) => err.push(t), env: {}, cwd: dirname(f.dbFile), logger: nullLogger, status: { exitCode: 0 } });
+      return { code, out: out.join('\n'), err: err.join('\n') };
+    };
+    expect(await cli(['report', 'send', '--period', '2026-W45'])).toMatchObject({ code: 0, out: 'report 2026-W45: 0 mail(s) queued for 6 recipient(s), 1 opted out' });
+    expect(await cli(['report', 'send', '--period', '2026-W44'])).toMatchObject({ code: 0, out: 'report 2026-W44: 6 mail(s) queued for 6 recipient(s), 1 opted out' });
+    expect((await cli(['report', 'send', '--period', 'W44'])).code).toBe(2);
   });
 });

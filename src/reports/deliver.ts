@@ -95,9 +95,12 @@ export async function reportRecipients(store: Store, roles: ReportsConfig['deliv
   return out;
 }
 
+const MAIL_PARTNER_ROWS = 50;
+
 /** The engine's mail-safe HTML and CSV, and the text part. */
 export const defaultRenderers: ReportRenderers = {
-  html: (report, opts) => renderHtml(report, { link: opts.link }),
+  // Gmail clips messages over ~100 KB and inline styles are heavy: the mail lists 50 partners, the CSV all.
+  html: (report, opts) => renderHtml(report, { link: opts.link, partnerLimit: MAIL_PARTNER_ROWS }),
   csv: renderCsv,
   text: renderReportText,
 };

@@ -76,7 +76,10 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
   ];
   // The web client (web.enabled) and the mail sender (mail.enabled) run beside the schedules.
   const web = app.config.web.enabled || app.config.mail.enabled ? await startWebRuntime(app, { listen: app.config.web.enabled }) : null;
-  app.logger.info('daemon started', { sync: app.config.schedule.sync, tick: app.config.schedule.tick });
+  app.logger.info('daemon started', {
+    sync: app.config.schedule.sync, tick: app.config.schedule.tick,
+    reports: app.config.reports.delivery.enabled ? app.config.schedule.reports : 'off', kpis: app.config.reports.kpis.enabled ? app.config.schedule.kpis : 'off',
+  });
   if (opts.runAtStart !== false) void runner.trigger('sync');
   const why = await (opts.stopWhen ?? signalPromise());
   app.logger.info('daemon stopping: draining jobs', { why: typeof why === 'string' ? why : 'requested' });

@@ -111,6 +111,24 @@ describe('report fixture, whole channel', () => {
   });
 });
 
+describe('report fixture, reading window', () => {
+  // With one trend week the store reads from the previous period's start only (W47 for W48): L1's reservation
+  // (W46) and its first feedback come from the history read for leads received before the window. The
+  // figures must not depend on how far back the store reads.
+  it.each(['2026-W47', '2026-W48'])('%s: a narrow window gives the same KPIs and rows as a wide one', async (label) => {
+    for (const slice of [{ kind: 'all' }, { kind: 'partner', id: 'P001' }, { kind: 'organisation', id: 'P002' }] as const) {
+      const period = parsePeriod(label, AS_OF);
+      const wide = await buildReport(f.t.store, { period, slice, asOf: AS_OF });
+      const narrow = await buildReport(f.t.store, { period, slice, asOf: AS_OF, trendWeeks: 1 });
+      expect(narrow.kpis).toEqual(wide.kpis);
+      expect(narrow.previous).toEqual(wide.previous);
+      expect(narrow.partners).toEqual(wide.partners);
+    }
+    const w48 = await buildReport(f.t.store, { period: parsePeriod('2026-W48', AS_OF), slice: { kind: 'partner', id: 'P001' }, asOf: AS_OF, trendWeeks: 1 });
+    expect(w48.kpis).toMatchObject({ won: 1, averageDealDays: 14.25, wonAmountCents: 1_234_567 });
+  });
+});
+
 describe('report fixture, slices', () => {
   it('partner C (by CRM id): no won deals; the escalated L5 was offered to C', async () => {
     const r = await report('2026-W47', { kind: 'partner', id: 'P003' });
@@ -135,6 +153,19 @@ describe('report fixture, slices', () => {
     const hot = await report('2026-W47', { kind: 'temperature', value: 'hot' });
     expect(hot.kpis).toMatchObject({ offered: 0, reserved: 0, won: 0, conversionRate: null, averageDealDays: null, feedbackCompliance: null, open: 0, pointsEarned: 0 });
     expect(hot.partners).toEqual([]);
+  });
+
+  it('portfolio (by email): the partners the manager looks after, as on the web; a non-manager is refused', async () => {
+    await f.t.store.users.upsert({ id: 'user-cm', email: 'Cm@Maker.test', name: 'Carla Manager', orgId: 'manufacturer', roles: ['channel_manager'], active: true, externalId: null });
+    await f.t.store.identity.setScopes('user-cm', [{ kind: 'partner', value: f.B.id }]);
+    const r = await report('2026-W47', { kind: 'portfolio', userId: 'cm@maker.test' });
+    expect(r.slice).toEqual({ kind: 'portfolio', userId: 'user-cm' });
+    expect(r.sliceLabel).toBe('Portfolio of Carla Manager');
+    expect(r.partners.map((p) => p.partnerName)).toEqual(['Beta Distribution', 'Gamma Install']);
+    const org = await report('2026-W47', { kind: 'organisation', id: f.B.id });
+    expect(r.kpis).toEqual(org.kpis);
+    await f.t.store.users.upsert({ id: 'user-rep', email: 'rep@alpha.test', name: null, orgId: f.A.id, roles: ['sales_rep'], active: true, externalId: null });
+    await expect(report('2026-W47', { kind: 'portfolio', userId: 'user-rep' })).rejects.toThrow('--slice portfolio:user-rep: rep@alpha.test is not a channel manager (roles: sales_rep)');
   });
 
   it('unknown partner is a clear error', async () => {

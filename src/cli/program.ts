@@ -17,6 +17,8 @@ import { registerOperations } from './commands/operations.ts';
 import { registerMarketplace } from './commands/marketplace.ts';
 import { registerPartners } from './commands/partners.ts';
 import { registerQuarantine } from './commands/quarantine.ts';
+import { registerReport } from './commands/report.ts';
+import { registerReportSend } from './commands/report-send.ts';
 import { registerSetup } from './commands/setup.ts';
 import { registerServe } from './commands/serve.ts';
 import { registerStatus } from './commands/status.ts';
@@ -59,6 +61,8 @@ export function buildProgram(io: CliIO = defaultIO()): Command {
   registerCopyStore(program, io);
   registerDemo(program, io);
   registerServe(program, io);
+  registerReport(program, io);
+  registerReportSend(program, io);
   return program;
 }
 

@@ -11,6 +11,7 @@ import { hubspotSchema } from './hubspot-schema.ts';
 import { calendarSchema, feedbackSchema, offersSchema, pointsSchema } from './marketplace-schema.ts';
 import { webSchema } from '../web/config-schema.ts';
 import { mailSchema } from '../notify/config-schema.ts';
+import { reportsSchema } from '../reports/delivery-config.ts';
 
 /** A credential or other secret: taken from the environment (`${NAME}`), null until a command needs it. */
 const secret = z.string().min(1).nullable().default(null);
@@ -74,9 +75,14 @@ export const configSchema = z.strictObject({
   points: pointsSchema,
   web: webSchema,
   mail: mailSchema,
+  reports: reportsSchema,
   schedule: z.strictObject({
     sync: cron.default('*/5 * * * *'),
     tick: cron.default('* * * * *'),
+    /** Weekly report mail: Monday 06:00 (daemon's time zone), covering the ISO week that just ended. */
+    reports: cron.default('0 6 * * 1'),
+    /** Partner KPIs to the CRM: daily, before the working day. */
+    kpis: cron.default('30 5 * * *'),
   }).prefault({}),
   log: z.strictObject({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),

@@ -10,12 +10,19 @@ import type { LeadEvent } from './offer.ts';
 import type { DeadlineNotice } from './ports.ts';
 
 export const mailKinds = [
-  'magic_link', 'offer', 'digest', 'reserved', 'feedback_request', 'reminder', 'blocked', 'revoked', 'escalated',
+  'magic_link', 'offer', 'digest', 'reserved', 'feedback_request', 'reminder', 'blocked', 'revoked', 'escalated', 'report',
 ] as const;
 export type MailKind = (typeof mailKinds)[number];
 
 export const mailStatuses = ['pending', 'sending', 'sent', 'failed', 'uncertain'] as const;
 export type MailStatus = (typeof mailStatuses)[number];
+
+/** A text attachment (the report's CSV); kept small: it is stored with the mail until sent. */
+export interface MailAttachment {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly content: string;
+}
 
 export interface OutgoingMail {
   readonly dedupeKey: string;
@@ -29,6 +36,8 @@ export interface OutgoingMail {
   readonly createdAt: Date;
   /** Not before this instant (quiet hours). */
   readonly notBefore: Date;
+  /** Report mails only (the CSV); absent for every other kind. */
+  readonly attachments?: readonly MailAttachment[];
 }
 
 export interface StoredMail extends OutgoingMail {

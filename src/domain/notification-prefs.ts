@@ -26,6 +26,8 @@ export const notificationPrefsSchema = z.strictObject({
   quietHours: z.strictObject({ from: hhmm, to: hhmm }).nullable().default(null),
   /** Feedback requests and reminders by mail (the block notice is always sent). */
   reminders: z.boolean().default(true),
+  /** The weekly KPI report mail (issue 7); stored preferences from before it parse as true. */
+  reports: z.boolean().default(true),
 });
 export type NotificationPrefs = z.infer<typeof notificationPrefsSchema>;
 

@@ -1,6 +1,7 @@
 // Ports: what the services need from the outside world. The store (src/store) implements them for SQLite now
 // and PostgreSQL later (scale-out issue); one contract test suite runs against every implementation.
 // All methods are async so a networked database fits the same shape.
+import type { ReportRepository } from './report-data.ts';
 import type { Feedback, LeadEvent, Offer, OfferStatus } from './offer.ts';
 import type { CrmKind, Lead, LeadData, LeadStatus } from './lead.ts';
 import type { Partner, PartnerData, PartnerStats, User } from './partner.ts';
@@ -285,6 +286,8 @@ export interface Store {
   readonly mail: MailRepository;
   /** Slice-restricted read models for pages and the API (src/web). */
   readonly views: ViewRepository;
+  /** The facts KPI reports are computed from (src/reports). */
+  readonly reports: ReportRepository;
   /**
    * Run `fn` in one database transaction: every repository on `tx` writes inside it, and it commits only when
    * `fn` resolves. Serialised: no two transactions interleave (SQLite: BEGIN IMMEDIATE).

@@ -34,6 +34,7 @@ export async function sendDueMails(
     try {
       const info = await transport.send({
         from: cfg.from, ...(cfg.replyTo === null ? {} : { replyTo: cfg.replyTo }), to: m.to, subject: m.subject, html: m.html, text: m.text,
+        ...(m.attachments === undefined ? {} : { attachments: m.attachments }),
         messageId: messageIdFor(m.id, m.dedupeKey, publicUrl),
         // Auto-Submitted keeps out-of-office replies away (RFC 3834).
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'OOF, AutoReply', 'X-LeadRelay-Kind': m.kind },

@@ -1,6 +1,7 @@
 // The SMTP transport (nodemailer) behind a two-method interface, so tests and the demo can pass their own.
 // Only this file imports nodemailer.
 import nodemailer from 'nodemailer';
+import type { MailAttachment } from '../domain/mail.ts';
 import type { MailConfig } from './config-schema.ts';
 
 export interface MailMessage {
@@ -12,6 +13,7 @@ export interface MailMessage {
   readonly text: string;
   readonly messageId: string;
   readonly headers: Readonly<Record<string, string>>;
+  readonly attachments?: readonly MailAttachment[];
 }
 
 export interface MailTransport {
@@ -34,6 +36,7 @@ export function smtpTransport(cfg: MailConfig): MailTransport {
       const info = await t.sendMail({
         from: m.from, ...(m.replyTo === undefined ? {} : { replyTo: m.replyTo }), to: m.to, subject: m.subject,
         html: m.html, text: m.text, messageId: m.messageId, headers: { ...m.headers },
+        ...(m.attachments === undefined ? {} : { attachments: m.attachments.map((a) => ({ filename: a.filename, contentType: a.contentType, content: a.content })) }),
       });
       return { messageId: String(info.messageId ?? m.messageId), response: String(info.response ?? '') };
     },

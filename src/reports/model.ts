@@ -11,6 +11,10 @@ export interface Period {
   readonly to: Date;
 }
 
+/** The CLI/web formats a report renders to. */
+export const reportFormats = ['table', 'csv', 'json', 'html'] as const;
+export type ReportFormat = (typeof reportFormats)[number];
+
 /**
  * Which leads a report covers. `partner` includes the partner only; `organisation` a partner with all its
  * descendants (a distributor and its resellers); `portfolio` the partners a channel manager (user id) looks after;
@@ -20,6 +24,7 @@ export type Slice =
   | { readonly kind: 'all' }
   | { readonly kind: 'partner'; readonly id: string }
   | { readonly kind: 'organisation'; readonly id: string }
+  /** `userId`: the channel manager's user id (an email given on the command line is resolved to it). */
   | { readonly kind: 'portfolio'; readonly userId: string }
   | { readonly kind: 'region' | 'product' | 'source' | 'campaign' | 'temperature'; readonly value: string };
 
@@ -58,7 +63,23 @@ export interface Kpis {
   readonly pipelineCents: Readonly<Record<string, number>>;
   readonly lostReasons: Readonly<Record<string, number>>;
   readonly pointsEarned: number;
+  // ---- added with the engine (additive)
+  /** Reservations of the period that were won by the report's as-of time (the CR numerator). */
+  readonly reservedWon: number;
+  /** Of the reservations above: channel-manager assignments (no offer, no time to reserve). */
+  readonly assigned: number;
+  /** Feedback reports given in the period that answered a deadline, and how many of them were on time. */
+  readonly feedbackDue: number;
+  readonly feedbackOnTime: number;
+  /** Leads that ended their last wave unclaimed in the period (escalated to a channel manager). */
+  readonly escalated: number;
+  /** Activity for the quadrant: reservations + feedback reports in the period. */
+  readonly activity: number;
 }
+
+/** Where a partner sits in the activity vs conversion quadrant (split at the slice medians). */
+export const quadrants = ['busy_strong', 'busy_weak', 'quiet_strong', 'quiet_weak'] as const;
+export type Quadrant = (typeof quadrants)[number];
 
 /** One row per partner in the slice: the numbers the quadrant and the CRM write-back use. */
 export interface PartnerKpis {
@@ -68,12 +89,18 @@ export interface PartnerKpis {
   readonly kpis: Kpis;
   /** Blocked from reserving now because feedback is overdue. */
   readonly blocked: boolean;
+  // ---- added with the engine (additive)
+  /** 'busy_weak' is the "busy but weak closer"; null without a CR, or with fewer than two partners to compare. */
+  readonly quadrant: Quadrant | null;
+  /** Leads of this partner whose feedback is overdue at the as-of time (away periods applied, as the gate does). */
+  readonly overdueLeadIds: readonly string[];
 }
 
 export interface Report {
   readonly period: Period;
   readonly slice: Slice;
   readonly sliceLabel: string;
+  /** The as-of time: "now" for overdue, blocked and the CR numerator (wins up to this instant). */
   readonly generatedAt: Date;
   readonly kpis: Kpis;
   /** The same KPIs for the previous period of the same length (week-on-week trends). */
@@ -82,5 +109,22 @@ export interface Report {
   /** Offered in the period, never reserved, and escalated (expired/assigned to a channel manager). */
   readonly escalatedWithoutTaker: readonly { leadId: string; company: string | null; since: Date }[];
   /** Weekly series over the last weeks up to the period's end (trend chart). */
-  readonly trend: readonly { label: string; reserved: number; won: number; conversionRate: number | null }[];
+  readonly trend: readonly TrendPoint[];
+  // ---- added with the engine (additive)
+  /** The previous period of equal length (the `previous` KPIs). */
+  readonly previousPeriod: Period;
+  /** The medians the quadrant splits at (over partners with a CR in the period); null with fewer than two. */
+  readonly quadrantSplit: { readonly activity: number; readonly conversionRate: number } | null;
+}
+
+export interface TrendPoint {
+  readonly label: string;
+  readonly reserved: number;
+  readonly won: number;
+  readonly conversionRate: number | null;
+  // ---- added with the engine (additive)
+  readonly from: Date;
+  readonly to: Date;
+  readonly offered: number;
+  readonly wonAmountCents: number;
 }

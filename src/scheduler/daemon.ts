@@ -10,6 +10,7 @@ import { startWebRuntime } from '../web/server.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { startProbeServer } from '../observability/server.ts';
+import { partnerKpiJob, reportDelivery } from '../reports/deliver-jobs.ts';
 import type { ProbeServer } from '../observability/server.ts';
 
 export interface DaemonOptions {
@@ -53,6 +54,14 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
     // Ended waves and escalations change the CRM state: flush them without a pull.
     if (t.nextWaves + t.escalated > 0) await cycle(signal, false);
   });
+  // Reports (issue 7): the weekly mail is queued in the mail outbox; the KPI write-backs are flushed right away.
+  const deliver = reportDelivery(app);
+  const kpis = partnerKpiJob(app);
+  runner.add('reports', (signal) => deliver(signal));
+  runner.add('kpis', async (signal) => {
+    const k = await kpis(signal);
+    if (k.enqueued > 0) await cycle(signal, false);
+  });
   let probes: ProbeServer | null = null;
   if (app.config.metrics.enabled) {
     probes = await startProbeServer({ metrics, store: app.store, now: () => app.ctx.clock.now(), crm: connector.crm, accepting: () => accepting }, app.config.metrics.host, app.config.metrics.port);
@@ -62,10 +71,15 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
   const tasks: ScheduledTask[] = [
     cron.schedule(app.config.schedule.sync, () => runner.trigger('sync'), { name: 'sync' }),
     cron.schedule(app.config.schedule.tick, () => runner.trigger('tick'), { name: 'tick' }),
+    ...(app.config.reports.delivery.enabled ? [cron.schedule(app.config.schedule.reports, () => runner.trigger('reports'), { name: 'reports' })] : []),
+    ...(app.config.reports.kpis.enabled ? [cron.schedule(app.config.schedule.kpis, () => runner.trigger('kpis'), { name: 'kpis' })] : []),
   ];
   // The web client (web.enabled) and the mail sender (mail.enabled) run beside the schedules.
   const web = app.config.web.enabled || app.config.mail.enabled ? await startWebRuntime(app, { listen: app.config.web.enabled }) : null;
-  app.logger.info('daemon started', { sync: app.config.schedule.sync, tick: app.config.schedule.tick });
+  app.logger.info('daemon started', {
+    sync: app.config.schedule.sync, tick: app.config.schedule.tick,
+    reports: app.config.reports.delivery.enabled ? app.config.schedule.reports : 'off', kpis: app.config.reports.kpis.enabled ? app.config.schedule.kpis : 'off',
+  });
   if (opts.runAtStart !== false) void runner.trigger('sync');
   const why = await (opts.stopWhen ?? signalPromise());
   app.logger.info('daemon stopping: draining jobs', { why: typeof why === 'string' ? why : 'requested' });

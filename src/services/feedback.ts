@@ -60,7 +60,8 @@ export async function recordFeedback(ctx: ServiceContext, req: FeedbackRequest):
     await bookFeedbackPoints(ctx, tx, lead, req, now);
     await tx.events.append([{
       leadId: lead.id, at: now, type: req.status === 'returned' ? 'returned' : 'feedback', actor: req.userId ?? `partner:${req.partnerId}`,
-      partnerId: req.partnerId, data: { status: req.status, amount: req.amount ?? null },
+      // dueAt: the deadline this report answered (reports judge feedback compliance against it).
+      partnerId: req.partnerId, data: { status: req.status, amount: req.amount ?? null, dueAt: lead.feedbackDueAt?.toISOString() ?? null },
     }]);
     await enqueueLeadState(tx, next, ctx.settings.opportunityStages, now);
     return ok(next);

@@ -9,14 +9,18 @@ import { isoDate, json, leadEventTypes, parseRows, record, toIso } from './codec
 import { chunksFor } from './engine.ts';
 import type { Session } from './session.ts';
 
+const attachmentsSchema = z.array(z.object({ filename: z.string(), contentType: z.string(), content: z.string() }));
+
 const mailRow = z.object({
   id: z.number().int(), dedupe_key: z.string(), kind: z.enum(mailKinds), user_id: z.string().nullable(), lead_id: z.string().nullable(),
   to_address: z.string(), subject: z.string(), html: z.string(), text: z.string(), created_at: isoDate, status: z.enum(mailStatuses),
   attempts: z.number().int(), next_attempt_at: isoDate, sent_at: isoDate.nullable(), message_id: z.string().nullable(), last_error: z.string().nullable(),
+  attachments: json(attachmentsSchema).nullable().optional(),
 }).transform((r): StoredMail => ({
   id: r.id, dedupeKey: r.dedupe_key, kind: r.kind, userId: r.user_id, leadId: r.lead_id, to: r.to_address, subject: r.subject,
   html: r.html, text: r.text, createdAt: r.created_at, notBefore: r.next_attempt_at, status: r.status, attempts: r.attempts,
   nextAttemptAt: r.next_attempt_at, sentAt: r.sent_at, messageId: r.message_id, lastError: r.last_error,
+  ...(r.attachments === null || r.attachments === undefined ? {} : { attachments: r.attachments }),
 }));
 
 const digestRow = z.object({ user_id: z.string(), lead_id: z.string(), offer_id: z.string(), created_at: isoDate })
@@ -31,7 +35,7 @@ const eventRow = z.object({
 const noticeRow = z.object({ lead_id: z.string(), partner_id: z.string(), due_at: isoDate, kind: z.enum(noticeKinds), at: isoDate })
   .transform((r): DeadlineNotice => ({ leadId: r.lead_id, partnerId: r.partner_id, dueAt: r.due_at, kind: r.kind, at: r.at }));
 
-const MAIL_COLUMNS = 11;
+const MAIL_COLUMNS = 12;
 
 export function mailRepository(s: Session): MailRepository {
   return {
@@ -40,6 +44,7 @@ export function mailRepository(s: Session): MailRepository {
       const rows = mails.map((m) => ({
         dedupe_key: m.dedupeKey, kind: m.kind, user_id: m.userId, lead_id: m.leadId, to_address: m.to, subject: m.subject,
         html: m.html, text: m.text, created_at: toIso(m.createdAt), status: 'pending', attempts: 0, next_attempt_at: toIso(m.notBefore),
+        attachments: m.attachments === undefined || m.attachments.length === 0 ? null : JSON.stringify(m.attachments),
       }));
       return s.atomic(async (db) => {
         let n = 0;
@@ -97,7 +102,7 @@ export function mailRepository(s: Session): MailRepository {
       return parseRows(mailRow, await q.orderBy('id', 'desc').limit(f.limit ?? 100).execute(), 'mail_outbox');
     },
     async purgeSentBodies(before) {
-      const r = await s.db().updateTable('mail_outbox').set({ html: '', text: '' })
+      const r = await s.db().updateTable('mail_outbox').set({ html: '', text: '', attachments: null })
         .where('status', '=', 'sent').where('sent_at', '<', toIso(before)).where('html', '!=', '').executeTakeFirst();
       return Number(r.numUpdatedRows);
     },

@@ -22,6 +22,7 @@ import { registerLinkPages } from './routes/link-pages.ts';
 import { registerManagerPages } from './routes/manager-pages.ts';
 import { registerPartnerPages } from './routes/partner-pages.ts';
 import { registerPwa } from './routes/pwa.ts';
+import { registerReportPages } from './routes/reports.ts';
 import { registerSettingsPages } from './routes/settings-pages.ts';
 import { RequestInvalid, swaggerTransform, zodValidator } from './zod-schema.ts';
 
@@ -93,6 +94,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   registerAuthPages(app, deps);
   registerPartnerPages(app, deps);
   registerManagerPages(app, deps);
+  registerReportPages(app, deps);
   registerSettingsPages(app, deps);
   registerLinkPages(app, deps);
   registerApi(app, deps);

@@ -16,6 +16,8 @@ export function navFor(slice: Slice | null): NavItem[] {
   if (slice.can.pick) nav.push({ href: '/picks', label: 'Offers' }, { href: '/leads', label: 'My leads' });
   if (slice.can.team) nav.push({ href: '/team', label: 'Team' });
   if (slice.can.overview) nav.push({ href: '/overview', label: 'Partners' });
+  // Report slices exist for managers and admins (src/web/routes/reports-view.ts); sales reps and agencies have none.
+  if (slice.roles.has('admin') || slice.roles.has('channel_manager') || slice.roles.has('distributor_manager') || slice.roles.has('partner_manager')) nav.push({ href: '/reports', label: 'Reports' });
   if (slice.can.qualify) nav.push({ href: '/queue', label: 'Queue' });
   if (slice.orgKind !== 'agency') nav.push({ href: '/points', label: 'Points' });
   if (slice.can.admin) nav.push({ href: '/admin', label: 'Admin' });

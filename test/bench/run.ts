@@ -7,6 +7,7 @@ import { benchPickList } from './picklist.bench.ts';
 import { benchReservations } from './reservations.bench.ts';
 import { benchMatching } from '../rules/throughput.ts';
 import { benchSoak } from './soak.bench.ts';
+import { benchReports } from './reports.bench.ts';
 
 const rows: Array<[string, string, string]> = [];
 const add = (what: string, figure: string, note = ''): void => { rows.push([what, figure, note]); };
@@ -46,6 +47,12 @@ add(`daemon memory, ${soak.simulatedHours} simulated hours (${soak.cycles} cycle
 const pl = await benchPickList();
 add(`web: pick list page (${pl.teasersPerPage} teasers; ${pl.leads.toLocaleString('en')} offered leads, ${pl.partners} partners), ${pl.seconds} s autocannon`, `${Math.round(pl.requestsPerSecond).toLocaleString('en')} req/s`,
   `p99 ${pl.p99Ms} ms, p50 ${pl.p50Ms} ms; GET /api/v1/offers ${Math.round(pl.apiRequestsPerSecond)} req/s, p99 ${pl.apiP99Ms} ms; ${pl.errors} errors`);
+
+const rep = await benchReports();
+for (const k of rep.kinds) {
+  add(`report: weekly HTML per recipient, ${k.kind} (${rep.leads.toLocaleString('en')} leads, ${rep.partners.toLocaleString('en')} partners, 1 year)`, `mean ${Math.round(k.meanMs)} ms`,
+    `p95 ${Math.round(k.p95Ms)} ms, max ${Math.round(k.maxMs)} ms over ${k.recipients} recipients; target < 1,000 ms`);
+}
 
 const w = Math.max(...rows.map((r) => r[0].length));
 const v = Math.max(...rows.map((r) => r[1].length));

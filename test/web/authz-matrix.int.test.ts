@@ -53,6 +53,13 @@ const openOffer: Partial<Record<ActorName, readonly LeadKey[]>> = { pmA1: ['T1']
 const holds: Partial<Record<ActorName, readonly LeadKey[]>> = { pmA1: ['RA1', 'RA1r'], repA1: ['RA1r'], pmA2: ['RA2'], pmB1: ['RB1'] };
 const on = (map: Partial<Record<ActorName, readonly LeadKey[]>>) => (a: Actor, t: Target): boolean => a !== null && (map[a] ?? []).includes(t.lead!);
 const planEditors: Partial<Record<ActorName, readonly LeadKey[]>> = { ...holds, cm: ['RA1', 'RA1r', 'RA2'], admin: ['RA1', 'RA1r', 'RA2', 'RB1'] };
+/** Report slices: managers and admins; a sales rep and an agency have none. */
+const reportViewers: readonly ActorName[] = ['admin', 'cm', 'dmA', 'pmA1', 'pmA2', 'dmB', 'pmB1'];
+/** Every number, this month, and one asked for another organisation's partner (B1): it must show nothing of B1. */
+const drillTargets = (path: string) => (f: WebFixture): Target[] => [
+  ...['reserved', 'won', 'lost', 'open', 'overdue'].map((m) => ({ url: `${path}?metric=${m}&period=2026-11` })),
+  { url: `${path}?metric=reserved&period=2026-11&partner=${f.partners.B1}` },
+];
 const allStatic = (url: string): Probe => ({ kind: 'public', targets: () => [{ url }], expect: () => 200 });
 
 function probes(f: WebFixture): Record<string, Probe> {
@@ -120,6 +127,10 @@ function probes(f: WebFixture): Record<string, Probe> {
     'GET /api/v1/me/notifications': { kind: 'read', targets: () => [{ url: '/api/v1/me/notifications' }], expect: gate(actorNames, true) },
     'PUT /api/v1/me/notifications': { kind: 'self', targets: () => [{ url: '/api/v1/me/notifications', body: { offers: 'off' } }] },
     'GET /api/v1/points': { kind: 'read', targets: () => [{ url: '/api/v1/points' }], expect: gate(actorNames.filter((a) => a !== 'agency'), true) },
+    'GET /reports': { kind: 'read', targets: () => [{ url: '/reports' }, { url: '/reports?period=2026-11' }], expect: gate(reportViewers) },
+    'GET /reports/leads': { kind: 'read', targets: drillTargets('/reports/leads'), expect: gate(reportViewers) },
+    'GET /api/v1/reports': { kind: 'read', targets: () => [{ url: '/api/v1/reports' }, { url: '/api/v1/reports?period=2026-W45' }], expect: gate(reportViewers, true) },
+    'GET /api/v1/reports/leads': { kind: 'read', targets: drillTargets('/api/v1/reports/leads'), expect: gate(reportViewers, true) },
   };
 }
 

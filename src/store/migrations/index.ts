@@ -21,6 +21,8 @@ import * as m0003 from './0003_lead_keys.ts';
 import * as m0004 from './0004_marketplace.ts';
 import * as m0010 from './0010_web_identity.ts';
 import * as m0011 from './0011_mail_outbox.ts';
+import * as m0020 from './0020_report_indexes.ts';
+import * as m0060 from './0060_mail_attachments.ts';
 import { PostgresSchemaPlugin } from './postgres/schema-plugin.ts';
 
 export const sqliteMigrations: Readonly<Record<string, Migration>> = {
@@ -30,6 +32,8 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0004_marketplace': m0004,
   '0010_web_identity': m0010,
   '0011_mail_outbox': m0011,
+  '0020_report_indexes': m0020,
+  '0060_mail_attachments': m0060,
 };
 
 export const postgresMigrations: Readonly<Record<string, Migration>> = {
@@ -39,6 +43,8 @@ export const postgresMigrations: Readonly<Record<string, Migration>> = {
   '0004_marketplace': m0004,
   '0010_web_identity': m0010,
   '0011_mail_outbox': m0011,
+  '0020_report_indexes': m0020,
+  '0060_mail_attachments': m0060,
 };
 
 /** The SQLite list, under its historical name (tests and tools read it). */

@@ -50,7 +50,7 @@ export function orgKindOf(orgId: string): OrgKind {
 }
 
 /** Partners a channel manager's portfolio covers: listed partners with their descendants, and territories. */
-function portfolio(scopes: readonly UserScope[], partners: readonly Partner[]): string[] {
+export function portfolio(scopes: readonly UserScope[], partners: readonly Partner[]): string[] {
   const ids = new Set<string>();
   const countries = new Set(scopes.filter((s) => s.kind === 'country').map((s) => s.value.toUpperCase()));
   const regions = new Set(scopes.filter((s) => s.kind === 'region').map((s) => s.value.toLowerCase()));

@@ -17,7 +17,7 @@ const list = (s: string | undefined): string[] => (s ?? '').split(/[,;\n]/).map(
 const prefsForm = z.object({
   offers: z.string(), digestTimes: z.string().optional(), timezone: z.string().optional(), products: z.string().optional(), regions: z.string().optional(),
   temperatures: z.union([z.string(), z.array(z.string())]).optional(), quietFrom: z.string().optional(), quietTo: z.string().optional(),
-  reminders: z.string().optional(), _csrf: z.string().optional(),
+  reminders: z.string().optional(), reports: z.string().optional(), _csrf: z.string().optional(),
 });
 const tokenForm = z.object({ name: z.string().trim().min(1).max(100), _csrf: z.string().optional() });
 const passwordForm = z.object({ password: z.string().min(12, { error: 'use at least 12 characters' }).max(200), _csrf: z.string().optional() });
@@ -31,7 +31,7 @@ export function prefsFromForm(raw: unknown): ReturnType<typeof notificationPrefs
   return notificationPrefsSchema.safeParse({
     offers: d.offers, digestTimes: list(d.digestTimes).length > 0 ? list(d.digestTimes) : undefined, timezone: d.timezone || undefined,
     filters: { products: list(d.products), regions: list(d.regions), temperatures: [d.temperatures ?? []].flat() },
-    quietHours: quiet, reminders: d.reminders === 'on',
+    quietHours: quiet, reminders: d.reminders === 'on', reports: d.reports === 'on',
   });
 }
 

@@ -1,0 +1,27 @@
+// Build a report: resolve the slice, read the facts for the period (and its previous period and trend weeks)
+// from the store, compute. The one entry point the CLI, the weekly mail and the web pages share.
+import type { Store } from '../domain/ports.ts';
+import { computeReport, reportWindowStart } from './kpis.ts';
+import type { Period, Report, Slice } from './model.ts';
+import { resolveSlice } from './slice.ts';
+
+export interface BuildReportOptions {
+  readonly period: Period;
+  readonly slice: Slice;
+  /** "Now": nothing after it counts; overdue / blocked are judged at it. */
+  readonly asOf: Date;
+  /** Weeks in the trend series (default 8). */
+  readonly trendWeeks?: number;
+}
+
+export async function buildReport(store: Store, opts: BuildReportOptions): Promise<Report> {
+  const resolved = await resolveSlice(store, opts.slice);
+  const weeks = opts.trendWeeks ?? 8;
+  const partnerIds = resolved.scope.partnerIds === null ? null : [...resolved.scope.partnerIds];
+  // Territory escalations have no partner: a portfolio with territories reads every lead and filters exactly.
+  const narrow = resolved.scope.territory === null ? partnerIds : null;
+  const data = await store.reports.reportData({ from: reportWindowStart(opts.period, weeks), asOf: opts.asOf, partnerIds: narrow });
+  return computeReport(data, {
+    period: opts.period, slice: resolved.slice, sliceLabel: resolved.label, scope: resolved.scope, asOf: opts.asOf, trendWeeks: weeks,
+  });
+}

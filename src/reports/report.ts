@@ -3,6 +3,7 @@
 import type { Store } from '../domain/ports.ts';
 import { computeReport, reportWindowStart } from './kpis.ts';
 import type { Period, Report, Slice } from './model.ts';
+import { previousPeriod } from './period.ts';
 import { resolveSlice } from './slice.ts';
 
 export interface BuildReportOptions {
@@ -20,7 +21,9 @@ export async function buildReport(store: Store, opts: BuildReportOptions): Promi
   const partnerIds = resolved.scope.partnerIds === null ? null : [...resolved.scope.partnerIds];
   // Territory escalations have no partner: a portfolio with territories reads every lead and filters exactly.
   const narrow = resolved.scope.territory === null ? partnerIds : null;
-  const data = await store.reports.reportData({ from: reportWindowStart(opts.period, weeks), asOf: opts.asOf, partnerIds: narrow });
+  const data = await store.reports.reportData({
+    from: reportWindowStart(opts.period, weeks), historyFrom: previousPeriod(opts.period).from, asOf: opts.asOf, partnerIds: narrow,
+  });
   return computeReport(data, {
     period: opts.period, slice: resolved.slice, sliceLabel: resolved.label, scope: resolved.scope, asOf: opts.asOf, trendWeeks: weeks,
   });

@@ -6,6 +6,11 @@ import type { Temperature } from './lead.ts';
 export interface ReportQuery {
   /** Records from this instant on are fetched (the earliest period the report looks at: trend, previous). */
   readonly from: Date;
+  /**
+   * History before `from` is read only for leads with a fact since this instant or held now (default `from`):
+   * the trend weeks before the compared periods need no reservation history (their wins count from feedback).
+   */
+  readonly historyFrom?: Date;
   /** Nothing after this instant counts (usually now): wins up to here count toward a period's CR. */
   readonly asOf: Date;
   /**

@@ -7,7 +7,7 @@
 // window, the claims, feedback and offers before it: so a win in the period finds its reservation even when
 // that was months earlier, and a reservation open at the window's start knows its partner, stage and amount.
 import { z } from 'zod';
-import type { ReportData, ReportEvent, ReportFeedback, ReportLead, ReportOffer, ReportQuery, ReportRepository } from '../domain/report-data.ts';
+import type { ReportData, ReportEvent, ReportFeedback, ReportLead, ReportOffer, ReportPoints, ReportQuery, ReportRepository } from '../domain/report-data.ts';
 import { temperatures, workingStatuses } from '../domain/lead.ts';
 import { toIso } from './codecs.ts';
 import { chunksFor } from './engine.ts';
@@ -16,17 +16,28 @@ import type { Db, Session } from './session.ts';
 /** Event types a report reads; the others (viewed, reminder, updated …) are never fetched. */
 const EVENT_TYPES = ['reserved', 'assigned', 'revoked', 'withdrawn', 'escalated', 'feedback', 'returned'] as const;
 
-const num = z.number().finite().nullable().catch(null);
-const str = z.string().nullable().catch(null);
-// Lead data is JSON text: only the fields a report needs, each tolerant (a malformed field is "unknown", it
-// does not fail the report).
-const leadFacts = z.object({
-  company: str.default(null), country: str.default(null), region: str.default(null),
-  productInterest: z.array(z.string()).catch([]).default([]), source: str.default(null), campaign: str.default(null),
-  budget: num.default(null),
-});
+// Lead data is JSON text written through leadDataSchema. A report picks the few fields it needs, each checked
+// and tolerant (a malformed field is "unknown", it does not fail the report). Plain typeof checks, not a zod
+// schema: this runs for every lead of a year-long report.
+interface LeadFacts { company: string | null; country: string | null; region: string | null; productInterest: string[]; source: string | null; campaign: string | null; budget: number | null }
+const text = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+function leadFactsOf(json: string): LeadFacts {
+  const d = safeJson(json);
+  const o = (typeof d === 'object' && d !== null ? d : {}) as Record<string, unknown>;
+  const products = Array.isArray(o['productInterest']) ? o['productInterest'].filter((x): x is string => typeof x === 'string') : [];
+  const budget = typeof o['budget'] === 'number' && Number.isFinite(o['budget']) ? o['budget'] : null;
+  return {
+    company: text(o['company']), country: text(o['country']), region: text(o['region']), productInterest: products,
+    source: text(o['source']), campaign: text(o['campaign']), budget,
+  };
+}
 const partnerFacts = z.object({ name: z.string().catch(''), kind: z.string().catch('reseller') });
-const eventDue = z.object({ dueAt: z.string().nullable().optional().catch(null) }).catch({});
+/** The deadline a feedback event answered (data.dueAt); null when absent or not a timestamp. */
+function dueAtOf(json: string): string | null {
+  const d = safeJson(json);
+  const v = typeof d === 'object' && d !== null ? (d as Record<string, unknown>)['dueAt'] : null;
+  return typeof v === 'string' && Number.isFinite(Date.parse(v)) ? v : null;
+}
 const temperature = z.enum(temperatures).catch('warm');
 
 /** Currency units (REAL, as feedback stores them) to integer cents: round half away from zero at the cent. */
@@ -61,23 +72,37 @@ async function read(db: Db, maxParams: number, q: ReportQuery): Promise<ReportDa
   const eventOrder: number[] = [];
   const feedbackOrder: number[] = [];
   const leadIds = new Set<string>();
+  // Leads whose history before the window matters: a fact since historyFrom, or held now.
+  const historyFromMs = (q.historyFrom ?? q.from).getTime();
+  const needHistory = new Set<string>();
+  const touch = (leadId: string, atMs: number): void => {
+    leadIds.add(leadId);
+    if (atMs >= historyFromMs) needHistory.add(leadId);
+  };
+  const points: ReportPoints[] = [];
   const offerSeen = new Set<string>();
   const addOffer = (r: OfferRow): void => {
     if (offerSeen.has(r.id)) return;
     offerSeen.add(r.id);
-    leadIds.add(r.lead_id);
-    offers.push({ leadId: r.lead_id, partnerId: r.partner_id, status: r.status, offeredAtMs: ms(r.offered_at), closedAtMs: r.closed_at === null ? null : ms(r.closed_at) });
+    const o: ReportOffer = { leadId: r.lead_id, partnerId: r.partner_id, status: r.status, offeredAtMs: ms(r.offered_at), closedAtMs: r.closed_at === null ? null : ms(r.closed_at) };
+    touch(r.lead_id, Math.max(o.offeredAtMs, o.closedAtMs ?? 0));
+    offers.push(o);
   };
+  const eventSeen = new Set<number>(); // an escalation can come through two partner chunks
   const addEvent = (r: EventRow): void => {
-    leadIds.add(r.lead_id);
+    if (eventSeen.has(r.id)) return;
+    eventSeen.add(r.id);
+    const atMs = ms(r.at);
+    touch(r.lead_id, atMs);
     // Only feedback events carry a deadline worth parsing; skip JSON for the rest.
-    const due = r.type === 'feedback' || r.type === 'returned' ? eventDue.parse(safeJson(r.data)).dueAt ?? null : null;
-    events.push({ leadId: r.lead_id, type: r.type, atMs: ms(r.at), partnerId: r.partner_id, dueAtMs: due === null ? null : ms(due) });
+    const due = r.type === 'feedback' || r.type === 'returned' ? dueAtOf(r.data) : null;
+    events.push({ leadId: r.lead_id, type: r.type, atMs, partnerId: r.partner_id, dueAtMs: due === null ? null : ms(due) });
     eventOrder.push(r.id);
   };
   const addFeedback = (r: FeedbackRow): void => {
-    leadIds.add(r.lead_id);
-    feedback.push({ leadId: r.lead_id, partnerId: r.partner_id, status: r.status, amountCents: r.amount === null ? null : toCents(r.amount), lostReason: r.lost_reason, atMs: ms(r.at) });
+    const atMs = ms(r.at);
+    touch(r.lead_id, atMs);
+    feedback.push({ leadId: r.lead_id, partnerId: r.partner_id, status: r.status, amountCents: r.amount === null ? null : toCents(r.amount), lostReason: r.lost_reason, atMs });
     feedbackOrder.push(r.seq);
   };
 
@@ -98,20 +123,23 @@ async function read(db: Db, maxParams: number, q: ReportQuery): Promise<ReportDa
       .$call((qb) => (chunk === null ? qb : qb.where('partner_id', 'in', chunk))).execute()).forEach(addFeedback);
     // Leads held now: open reservations may have started long before the window.
     (await db.selectFrom('leads').select('id').where('status', 'in', working).where('partner_id', 'is not', null)
-      .$call((qb) => (chunk === null ? qb : qb.where('partner_id', 'in', chunk))).execute()).forEach((r) => leadIds.add(r.id));
-  }
-  if (q.partnerIds !== null) {
-    // Escalations have no partner: read them all (few); the computation keeps those offered to the slice.
-    (await db.selectFrom('lead_events').select(['id', 'lead_id', 'type', 'at', 'partner_id', 'data'])
-      .where('at', '>=', from).where('at', '<=', asOf).where('type', '=', 'escalated').execute()).forEach(addEvent);
+      .$call((qb) => (chunk === null ? qb : qb.where('partner_id', 'in', chunk))).execute()).forEach((r) => touch(r.id, Number.POSITIVE_INFINITY));
+    if (chunk !== null) {
+      // Escalations have no partner: those of leads offered to the slice's partners.
+      (await db.selectFrom('lead_events').select(['id', 'lead_id', 'type', 'at', 'partner_id', 'data'])
+        .where('at', '>=', from).where('at', '<=', asOf).where('type', '=', 'escalated')
+        .where('lead_id', 'in', db.selectFrom('offers').select('lead_id').where('partner_id', 'in', chunk)).execute()).forEach(addEvent);
+    }
+    (await db.selectFrom('points_ledger').select(['partner_id', 'lead_id', 'points', 'at']).where('at', '>=', from).where('at', '<=', asOf)
+      .$call((qb) => (chunk === null ? qb : qb.where('partner_id', 'in', chunk))).execute())
+      .forEach((r) => points.push({ partnerId: r.partner_id, leadId: r.lead_id, points: r.points, atMs: ms(r.at) }));
   }
 
   // 2. The leads: those received in the window by range, older ones by id.
   const leads: ReportLead[] = [];
   const leadCols = ['id', 'status', 'partner_id', 'feedback_due_at', 'temperature', 'data', 'received_at'] as const;
   const addLead = (r: LeadRow): void => {
-    const d = leadFacts.safeParse(safeJson(r.data));
-    const f = d.success ? d.data : leadFacts.parse({});
+    const f = leadFactsOf(r.data);
     leads.push({
       id: r.id, status: r.status, partnerId: r.partner_id, feedbackDueAtMs: r.feedback_due_at === null ? null : ms(r.feedback_due_at),
       temperature: temperature.parse(r.temperature), company: f.company, country: f.country, region: f.region,
@@ -129,12 +157,15 @@ async function read(db: Db, maxParams: number, q: ReportQuery): Promise<ReportDa
     }
   }
   const older = [...leadIds].filter((id) => !fresh.has(id)).sort();
+  const withHistory = older.filter((id) => needHistory.has(id));
 
-  // 3. History before the window, only for leads received before it: the claims and feedback a reservation
+  // 3. History before the window, only for leads received before it (and with a fact since historyFrom): the claims and feedback a reservation
   //    still open at the window's start needs (partner, start, stage, amount), and earlier offers (who was
   //    offered an escalated lead; time to reserve of a late claim).
   for (const chunk of chunksFor(older, 1, maxParams - 64)) {
     (await db.selectFrom('leads').select(leadCols).where('id', 'in', chunk).execute()).forEach(addLead);
+  }
+  for (const chunk of chunksFor(withHistory, 1, maxParams - 64)) {
     (await db.selectFrom('offers').select(['id', 'lead_id', 'partner_id', 'status', 'offered_at', 'closed_at'])
       .where('lead_id', 'in', chunk).where('offered_at', '<', from).execute()).forEach(addOffer);
     (await db.selectFrom('lead_events').select(['id', 'lead_id', 'type', 'at', 'partner_id', 'data'])
@@ -143,9 +174,6 @@ async function read(db: Db, maxParams: number, q: ReportQuery): Promise<ReportDa
       .where('lead_id', 'in', chunk).where('at', '<', from).execute()).forEach(addFeedback);
   }
 
-  const points = (await db.selectFrom('points_ledger').select(['partner_id', 'lead_id', 'points', 'at'])
-    .where('at', '>=', from).where('at', '<=', asOf).execute())
-    .map((r) => ({ partnerId: r.partner_id, leadId: r.lead_id, points: r.points, atMs: ms(r.at) }));
   const partners = (await db.selectFrom('partners').select(['id', 'external_id', 'parent_id', 'active', 'data']).orderBy('id').execute())
     .map((r) => {
       const d = partnerFacts.safeParse(safeJson(r.data));

@@ -1,7 +1,7 @@
 // The report engine against a hand-checked fixture (test/reports/fixture.ts describes the story). Every expected
 // figure below is computed by hand from that story; the comment beside each says how.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport } from '../../src/reports/report.ts';
+import { buildReport, readReportFacts } from '../../src/reports/report.ts';
 import { parsePeriod } from '../../src/reports/period.ts';
 import type { Fixture } from './fixture.ts';
 import { AS_OF, seedReportFixture } from './fixture.ts';
@@ -123,6 +123,12 @@ describe('report fixture, reading window', () => {
       expect(narrow.kpis).toEqual(wide.kpis);
       expect(narrow.previous).toEqual(wide.previous);
       expect(narrow.partners).toEqual(wide.partners);
+    }
+    // Facts read once for the channel give every slice the same report as its own read.
+    const period = parsePeriod(label, AS_OF);
+    const facts = await readReportFacts(f.t.store, { period, asOf: AS_OF });
+    for (const slice of [{ kind: 'all' }, { kind: 'partner', id: 'P003' }, { kind: 'organisation', id: 'P002' }, { kind: 'temperature', value: 'warm' }] as const) {
+      expect(await buildReport(f.t.store, { period, slice, asOf: AS_OF, facts })).toEqual(await buildReport(f.t.store, { period, slice, asOf: AS_OF }));
     }
     const w48 = await buildReport(f.t.store, { period: parsePeriod('2026-W48', AS_OF), slice: { kind: 'partner', id: 'P001' }, asOf: AS_OF, trendWeeks: 1 });
     expect(w48.kpis).toMatchObject({ won: 1, averageDealDays: 14.25, wonAmountCents: 1_234_567 });

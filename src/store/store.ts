@@ -19,6 +19,8 @@ import { userRepository } from './user.repository.ts';
 import { identityRepository } from './identity.repository.ts';
 import { mailRepository } from './mail.repository.ts';
 import { viewRepository } from './views.repository.ts';
+import { leaseRepository } from './lease.repository.ts';
+import { rateLimitRepository } from './rate-limit.repository.ts';
 
 export function storeOn(session: Session, close: () => Promise<void>): Store {
   return {
@@ -40,6 +42,8 @@ export function storeOn(session: Session, close: () => Promise<void>): Store {
     identity: identityRepository(session),
     mail: mailRepository(session),
     views: viewRepository(session),
+    leases: leaseRepository(session),
+    rateLimits: rateLimitRepository(session),
     transaction: (fn) => session.transaction((tx) => fn(storeOn(tx, closeInsideTransaction))),
     close,
   };

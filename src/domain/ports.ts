@@ -275,8 +275,9 @@ export interface JobLease {
 
 export interface LeaseRepository {
   /**
-   * Take the job's lease for `ttlMs` from `now` if it is free, expired, or already ours (one conditional
-   * INSERT … ON CONFLICT DO UPDATE … WHERE). Returns the lease with a new token, or null while another holds it.
+   * Take the job's lease for `ttlMs` from `now` if nobody holds it or it expired (one conditional INSERT … ON
+   * CONFLICT DO UPDATE … WHERE). Returns the lease with a new token, or null while it is held (by anyone, this
+   * holder included: a lease is a mutex).
    */
   acquire(job: string, holder: string, now: Date, ttlMs: number): Promise<JobLease | null>;
   /** Extend our lease (same holder and token) to now + ttlMs; false when it was taken over (lost leadership). */

@@ -30,9 +30,11 @@ export function leaseRepository(s: Session): LeaseRepository {
         .values({ job, holder, token: 1, acquired_at: at, renewed_at: at, expires_at: until })
         .onConflict((oc) => oc.column('job')
           .doUpdateSet((eb) => ({ holder, token: eb('job_leases.token', '+', 1), acquired_at: at, renewed_at: at, expires_at: until }))
-          // Free when expired (a release sets expires_at to the release time) or already ours (a restart with a
-          // fixed instance id, or a tick right after our own run): never while another holder's lease runs.
-          .where((eb) => eb.or([eb('job_leases.expires_at', '<=', at), eb('job_leases.holder', '=', holder)])))
+          // Free only when expired (a release sets expires_at to the release time). Not "or already ours": a lease
+          // is a mutex even for its holder, so one process can use a job's lease to keep two of its own code paths
+          // apart (the tick's flush and the sync, see scheduler/daemon.ts), and a restart under a fixed
+          // instanceId waits for its predecessor's lease like anyone else.
+          .where('job_leases.expires_at', '<=', at))
         .returning(columns)
         .executeTakeFirst();
       return row === undefined ? null : parseRow(leaseRow, row, 'job_leases');

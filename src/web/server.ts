@@ -62,6 +62,8 @@ export async function startWebRuntime(app: App, o: WebRuntimeOptions = {}): Prom
     lastHousekeeping = now.getTime();
     await app.store.identity.deleteExpiredSessions(now);
     await app.store.identity.purgeLinks(new Date(now.getTime() - 86_400_000), new Date(now.getTime() - (app.config.web.actionLinkDays + 1) * 86_400_000));
+    // Rate-limit windows last a minute; an hour's margin keeps this from racing a window still in use.
+    await app.store.rateLimits.purge(new Date(now.getTime() - 3_600_000));
   };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;

@@ -30,8 +30,8 @@ export function start(name: string, configFile: string, cwd: string, env: Record
   let err = '';
   let partial = '';
   const logs: LogLine[] = [];
-  child.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
-  child.stderr!.on('data', (b: Buffer) => {
+  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => {
     const text = b.toString();
     err += text;
     const lines = (partial + text).split('\n');

@@ -6,7 +6,8 @@
 //   (read from the store right after the kill), and within leaseSeconds + one sync interval (+ a generous margin
 //   for a loaded 2-core machine).
 // - The lifecycle (pull → offers → assignments and feedback → write-backs) converges to the clean run's CRM state
-//   with no write-back sent twice and no duplicate offers or Opportunities.
+//   with no write-back sent twice and no duplicate offers or Opportunities; both daemons run the mail loop
+//   against one SMTP server, and no mail arrives twice.
 // The store URL comes from testStoreUrl() (LEADRELAY_TEST_STORE_URL runs it on PostgreSQL).
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/domain/ports.ts';
@@ -16,7 +17,7 @@ import { startHarness } from '../support/harness.ts';
 import type { LifecycleSize } from '../reliability/lifecycle.ts';
 import { actAsPartners, crmState, seedLifecycle, syncUntilQuiet } from '../reliability/lifecycle.ts';
 import type { Instance, LogLine } from './processes.ts';
-import { start, waitFor } from './processes.ts';
+import { start, startSmtpSink, waitFor } from './processes.ts';
 import type { TestStoreLocation } from './store-url.ts';
 import { testStoreUrl } from './store-url.ts';
 
@@ -32,7 +33,13 @@ const options = (extra: Partial<HarnessOptions> = {}): HarnessOptions => ({
   ...extra,
 });
 
-const daemonConfig = [
+const daemonConfig = (smtpPort: number): string => [
+  'mail:',
+  '  enabled: true',
+  '  everySeconds: 1',
+  '  smtp:',
+  '    host: 127.0.0.1',
+  `    port: ${smtpPort}`,
   'schedule:',
   `  sync: "*/${SYNC_EVERY_SECONDS} * * * * *"`,
   '  tick: "* * * * * *"',
@@ -122,7 +129,9 @@ describe('two daemons on one store', () => {
 
     const loc: TestStoreLocation = testStoreUrl('daemons');
     cleanup.push(async () => loc.cleanup());
-    const h = await startHarness(options({ storeUrl: loc.url, logLevel: 'debug', extraConfig: daemonConfig }));
+    const smtp = await startSmtpSink();
+    cleanup.push(() => smtp.close());
+    const h = await startHarness(options({ storeUrl: loc.url, logLevel: 'debug', extraConfig: daemonConfig(smtp.port) }));
     cleanup.push(() => h.close());
     const store: Store = await openStore({ url: loc.url });
     cleanup.push(() => store.close());
@@ -190,11 +199,22 @@ describe('two daemons on one store', () => {
       const partners = (await store.offers.listByLead(l.id)).map((o) => o.partnerId);
       expect(new Set(partners).size).toBe(partners.length);
     }
+    // Mails: the offers and assignments were mailed by whichever daemon's loop claimed them, each exactly once.
+    const mails = await waitFor('the mail outbox to drain', async () => {
+      const m = await store.mail.counts();
+      return m.pending + m.sending === 0 ? m : undefined;
+    }, 120_000);
+    expect(mails.sent).toBeGreaterThan(0);
+    expect(new Set(smtp.messageIds).size).toBe(smtp.messageIds.length);
+    // Every sent row arrived; a mail cut off by the kill is `uncertain` (at most once), never resent.
+    expect(smtp.messageIds.length).toBeGreaterThanOrEqual(mails.sent);
+    expect(smtp.messageIds.length).toBeLessThanOrEqual(mails.sent + mails.uncertain);
     const skips = instances.flatMap((p) => p.logs.filter((l) => l.message === 'job lease held by another instance; tick skipped')).length;
     console.log(`cluster: ${runs.length} runs on ${new Set(runs.map((r) => r.instance)).size} instances (${runs.filter((r) => r.job === 'sync').length} sync), `
       + `${skips} ticks skipped as held elsewhere, 0 overlaps; kill -9 of ${leaderName} → ${survivor.name} took the sync over after ${failoverMs} ms `
       + `(lease ${LEASE_SECONDS} s, sync every ${SYNC_EVERY_SECONDS} s); ${leads.length} leads converged to the clean run's CRM state, `
-      + `${acted} leads acted on after the failover (${Date.now() - actedAt} ms to converge); C ran ${byInstance('C', 'sync')} syncs`);
+      + `${acted} leads acted on after the failover (${Date.now() - actedAt} ms to converge); C ran ${byInstance('C', 'sync')} syncs; `
+      + `${smtp.messageIds.length} mails received once each (${JSON.stringify(mails)})`);
     await Promise.all([survivor.stop(), c.stop()]);
   }, 600_000);
 });

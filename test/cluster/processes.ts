@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { repoRoot } from '../support/harness.ts';
 
 export interface LogLine { readonly message: string; readonly [field: string]: unknown }
@@ -106,4 +107,34 @@ export function writeClusterConfig(dir: string, o: { storeUrl: string; crmUrl: s
     ...(o.extra ?? []),
   ].join('\n'));
   return file;
+}
+
+export interface SmtpSink {
+  readonly port: number;
+  /** Message-ID header of every mail received, in order (a duplicate send shows as a repeated id). */
+  readonly messageIds: string[];
+  close(): Promise<void>;
+}
+
+/** A local SMTP server that accepts everything and records each mail's Message-ID. */
+export async function startSmtpSink(): Promise<SmtpSink> {
+  const messageIds: string[] = [];
+  const server = new SMTPServer({
+    authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false,
+    onData(stream, _session, cb) {
+      let raw = '';
+      stream.on('data', (b: Buffer) => { raw += b.toString('utf8'); });
+      stream.on('end', () => {
+        messageIds.push(/^message-id:\s*(\S+)/im.exec(raw)?.[1] ?? '(none)');
+        cb();
+      });
+    },
+  });
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+  const address = server.server.address();
+  return {
+    port: typeof address === 'object' && address !== null ? address.port : 0,
+    messageIds,
+    close: () => new Promise<void>((res) => server.close(() => res())),
+  };
 }

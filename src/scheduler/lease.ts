@@ -5,9 +5,10 @@
 // The protocol, per run (the store does each step in one conditional statement, see store/lease.repository.ts):
 // 1. acquire the job's lease for leaseMs; if another instance holds it, skip this tick (counted and logged);
 // 2. while the job runs, renew every leaseMs / 3 (the heartbeat);
-// 3. if a renewal is refused (someone else holds the lease now) or no renewal succeeded before the lease would
-//    run out by our own monotonic clock, abort the job through its AbortSignal: it stops at its next checkpoint
-//    (a page, a batch) instead of running on beside the new holder;
+// 3. if a renewal is refused (someone else holds the lease now) or no renewal got through for three quarters of
+//    the lease by our own monotonic clock, abort the job through its AbortSignal: it stops at its next
+//    checkpoint (a page, a batch) instead of running on beside the new holder. The abort is cooperative: the
+//    last quarter of the lease is the time the job has to get there;
 // 4. release the lease when the job ends, so the next tick anywhere may take it at once.
 // A daemon killed with -9 does neither 3 nor 4: its lease runs out after at most leaseMs, and the first tick of
 // another daemon after that takes the job over. Failover time <= leaseSeconds + one schedule interval.
@@ -56,8 +57,10 @@ export function instanceId(override: string | null = null): string {
 export function leased(job: string, fn: JobFn, o: LeaseOptions): (signal: AbortSignal) => Promise<unknown> {
   const monotonic = o.monotonic ?? (() => performance.now());
   const heartbeatMs = Math.max(1, Math.floor(o.leaseMs / 3));
-  // Stop a little before the lease runs out: the abort takes effect at the job's next checkpoint.
-  const marginMs = Math.min(1000, Math.floor(o.leaseMs / 10));
+  // Stop a quarter of the lease before it can run out: the abort only takes effect at the job's next checkpoint
+  // (a page, a batch), and that quarter is the time it has to get there before another instance may start.
+  // With the heartbeat at a third, one failed or stuck renewal is tolerated; the second aborts the run.
+  const marginMs = Math.floor(o.leaseMs / 4);
   return async (signal) => {
     const askedAt = monotonic();
     const lease = await o.leases.acquire(job, o.holder, o.now(), o.leaseMs);
@@ -94,7 +97,10 @@ export function leased(job: string, fn: JobFn, o: LeaseOptions): (signal: AbortS
     }, heartbeatMs);
     o.onRun?.('started', lease);
     try {
-      const result = await fn(AbortSignal.any([signal, lost.signal]));
+      const result = await fn(AbortSignal.any([signal, lost.signal])).finally(() => {
+        // The job's work ends here, before any waiting for a renewal in flight below.
+        o.onRun?.('finished', lease);
+      });
       // A job that swallowed the abort must still not report success after its lease was gone.
       if (lost.signal.aborted) throw lost.signal.reason;
       return result;
@@ -108,7 +114,6 @@ export function leased(job: string, fn: JobFn, o: LeaseOptions): (signal: AbortS
         await Promise.race([inflight, new Promise((res) => { lost.signal.addEventListener('abort', res, { once: true }); })]);
       }
       clearTimeout(deadline);
-      o.onRun?.('finished', lease);
       if (!lost.signal.aborted) {
         await o.leases.release(job, o.holder, lease.token, o.now()).catch((e: unknown) => {
           // Not fatal: the lease runs out by itself after leaseMs.

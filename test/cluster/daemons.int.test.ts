@@ -182,7 +182,10 @@ describe('two daemons on one store', () => {
     // Exclusivity over the whole run: no job on two instances at once, fences growing.
     const runs = runsOf(instances);
     const leaderName = leader.name;
-    expect(overlaps(runs, (r) => (r.instance === leaderName ? killedUntil.get(r.job) ?? Number.POSITIVE_INFINITY : Number.POSITIVE_INFINITY))).toEqual([]);
+    const overlapping = overlaps(runs, (r) => (r.instance === leaderName ? killedUntil.get(r.job) ?? Number.POSITIVE_INFINITY : Number.POSITIVE_INFINITY));
+    // On failure, show what the daemons said about their leases (lost, renewal failures) beside the overlap.
+    const leaseTrouble = instances.flatMap((p) => p.logs.filter((l) => /lease (lost|renewal|release)/.test(l.message)).map((l) => `${p.name}: ${JSON.stringify(l)}`));
+    expect({ overlapping, leaseTrouble: overlapping.length > 0 ? leaseTrouble : [] }).toEqual({ overlapping: [], leaseTrouble: [] });
     const byInstance = (name: string, job: string) => runs.filter((r) => r.instance === name && r.job === job).length;
     // The jobs really moved: the survivor and the restarted daemon both ran syncs; only the killed run is open.
     expect(byInstance(survivor.name, 'sync')).toBeGreaterThan(0);

@@ -135,6 +135,7 @@ describe('two daemons on one store', () => {
     cleanup.push(() => h.close());
     const store: Store = await openStore({ url: loc.url });
     cleanup.push(() => store.close());
+    expect(await store.cursors.list(), `${loc.shared ? 'LEADRELAY_TEST_STORE_URL' : 'the temp store'} must be an empty database: this test runs a whole CRM lifecycle`).toEqual([]);
     expect((await h.cli(['setup', 'salesforce'])).code).toBe(0);
     seedLifecycle(h, size);
     // Slow writes a little so that runs last long enough for the kill to land inside one.
@@ -212,6 +213,15 @@ describe('two daemons on one store', () => {
     // Every sent row arrived; a mail cut off by the kill is `uncertain` (at most once), never resent.
     expect(smtp.messageIds.length).toBeGreaterThanOrEqual(mails.sent);
     expect(smtp.messageIds.length).toBeLessThanOrEqual(mails.sent + mails.uncertain);
+    // The skipped ticks are counted in each daemon's metrics, and /readyz names the instance.
+    let skippedInMetrics = 0;
+    for (const p of [survivor, c]) {
+      const url = String(p.logs.find((l) => l.message === 'metrics and probes served')?.['url']);
+      const text = await (await fetch(`${url}/metrics`)).text();
+      for (const m of text.matchAll(/^leadrelay_job_lease_skips_total\{[^}]*\} (\d+)$/gm)) skippedInMetrics += Number(m[1]);
+      expect(await (await fetch(`${url}/readyz`)).json()).toMatchObject({ status: 'ready', instance: instanceOf(p) });
+    }
+    expect(skippedInMetrics).toBeGreaterThan(0);
     const skips = instances.flatMap((p) => p.logs.filter((l) => l.message === 'job lease held by another instance; tick skipped')).length;
     console.log(`cluster: ${runs.length} runs on ${new Set(runs.map((r) => r.instance)).size} instances (${runs.filter((r) => r.job === 'sync').length} sync), `
       + `${skips} ticks skipped as held elsewhere, 0 overlaps; kill -9 of ${leaderName} → ${survivor.name} took the sync over after ${failoverMs} ms `

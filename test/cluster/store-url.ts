@@ -1,7 +1,8 @@
 // Where the cluster tests keep their data: a fresh SQLite file by default, or the database named by
 // LEADRELAY_TEST_STORE_URL (e.g. postgres://… once the PostgreSQL engine is merged), so the same tests prove the
-// same guarantees on both engines. Tests on a shared URL use unique job names and buckets, so they never see
-// each other's rows; the database itself must be one the tests may write to and migrate.
+// same guarantees on both engines. The lease, rate-limit and web tests use unique job names, buckets, partners
+// and leads, so they can share one database; the daemon test runs a whole CRM lifecycle (cursors, leads) and
+// needs an empty one (it checks and says so). The database must be one the tests may write to and migrate.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -21,7 +21,10 @@ import { start, startSmtpSink, waitFor } from './processes.ts';
 import type { TestStoreLocation } from './store-url.ts';
 import { testStoreUrl } from './store-url.ts';
 
-const LEASE_SECONDS = 4;
+// On SQLite a daemon can block synchronously for up to busy_timeout (5 s) waiting for another process's write
+// lock, and its lease timers cannot fire meanwhile; a run aborts a quarter lease before expiry, so that quarter
+// must exceed 5 s (with 4 s leases this test saw a stalled run end 0.3 s after its successor started).
+const LEASE_SECONDS = 24;
 const SYNC_EVERY_SECONDS = 2;
 /** Start-up, a sync cycle's checkpoint and a loaded machine on top of lease + tick: generous on purpose. */
 const FAILOVER_MARGIN_MS = 20_000;

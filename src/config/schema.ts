@@ -12,6 +12,7 @@ import { calendarSchema, feedbackSchema, offersSchema, pointsSchema } from './ma
 import { webSchema } from '../web/config-schema.ts';
 import { mailSchema } from '../notify/config-schema.ts';
 import { reportsSchema } from '../reports/delivery-config.ts';
+import { clusterSchema } from '../scheduler/config-schema.ts';
 
 /** A credential or other secret: taken from the environment (`${NAME}`), null until a command needs it. */
 const secret = z.string().min(1).nullable().default(null);
@@ -88,6 +89,7 @@ export const configSchema = z.strictObject({
     level: z.enum(['error', 'warn', 'info', 'debug']).default('info'),
   }).prefault({}),
   metrics: metricsConfigSchema,
+  cluster: clusterSchema,
 }).meta({ title: 'leadrelay configuration' });
 
 export type Config = z.infer<typeof configSchema>;

@@ -264,6 +264,42 @@ export interface PlanRepository {
   put(plan: StoredPlan): Promise<boolean>;
 }
 
+// ---------- several instances: job leases and shared rate-limit counters (issue #9) ----------
+/** One held lease: `token` grows by one on every acquisition of the job, so a stale holder can be fenced off. */
+export interface JobLease {
+  readonly job: string;
+  readonly holder: string;
+  readonly token: number;
+  readonly acquiredAt: Date;
+  readonly expiresAt: Date;
+}
+
+export interface LeaseRepository {
+  /**
+   * Take the job's lease for `ttlMs` from `now` if nobody holds it or it expired (one conditional INSERT … ON
+   * CONFLICT DO UPDATE … WHERE). Returns the lease with a new token, or null while it is held (by anyone, this
+   * holder included: a lease is a mutex).
+   */
+  acquire(job: string, holder: string, now: Date, ttlMs: number): Promise<JobLease | null>;
+  /** Extend our lease (same holder and token) to now + ttlMs; false when it was taken over (lost leadership). */
+  renew(job: string, holder: string, token: number, now: Date, ttlMs: number): Promise<boolean>;
+  /** Let the lease go at `now` (it expires at once); the token is kept so the next one is larger. False if not ours. */
+  release(job: string, holder: string, token: number, now: Date): Promise<boolean>;
+  /** Every job's last lease (held or expired), for status and probes. */
+  list(): Promise<JobLease[]>;
+}
+
+export interface RateLimitRepository {
+  /**
+   * Count one hit on `bucket` in the fixed window of `windowMs` that holds `now` (windows start at multiples of
+   * windowMs since the epoch) and return the count so far, this hit included. One atomic upsert: every instance
+   * sharing the database counts into the same row.
+   */
+  hit(bucket: string, windowMs: number, now: Date): Promise<{ count: number; resetAt: Date }>;
+  /** Delete windows that ended before `before`. */
+  purge(before: Date): Promise<number>;
+}
+
 export interface Store {
   readonly leads: LeadRepository;
   readonly partners: PartnerRepository;
@@ -288,6 +324,10 @@ export interface Store {
   readonly views: ViewRepository;
   /** The facts KPI reports are computed from (src/reports). */
   readonly reports: ReportRepository;
+  /** Job leases: which instance runs which scheduled job (src/scheduler). */
+  readonly leases: LeaseRepository;
+  /** Fixed-window counters shared by every web instance (src/web rate limits). */
+  readonly rateLimits: RateLimitRepository;
   /**
    * Run `fn` in one database transaction: every repository on `tx` writes inside it, and it commits only when
    * `fn` resolves. Serialised: no two transactions interleave (SQLite: BEGIN IMMEDIATE).

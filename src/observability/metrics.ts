@@ -11,6 +11,10 @@ export interface Metrics {
   observeCycle(crm: string, s: CycleSummary, callsByOutcome: Readonly<Record<string, number>>): void;
   observeJob(name: string, seconds: number, ok: boolean): void;
   observeMail(outcome: 'sent' | 'failed', n?: number): void;
+  /** A scheduled tick skipped because another instance held the job's lease. */
+  observeLeaseSkip(job: string): void;
+  /** A running job aborted because its lease was lost (taken over, or not renewed in time). */
+  observeLeaseLost(job: string): void;
   /** Read the store's state into the gauges (called on every scrape). */
   refresh(store: Store, now: Date, crm: string): Promise<void>;
 }
@@ -37,6 +41,8 @@ export function createMetrics(): Metrics {
     name: 'leadrelay_job_duration_seconds', help: 'Scheduled job durations.', labelNames: ['job', 'outcome'],
     buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 300], ...reg,
   });
+  const leaseSkips = new client.Counter({ name: 'leadrelay_job_lease_skips_total', help: 'Scheduled ticks skipped because another instance held the job lease.', labelNames: ['job'], ...reg });
+  const leaseLost = new client.Counter({ name: 'leadrelay_job_lease_lost_total', help: 'Job runs aborted because their lease was lost.', labelNames: ['job'], ...reg });
   // Label sets that exist from the start, so a fresh process shows every metric with a value.
   for (const outcome of ['ok', 'failed', 'paused']) runs.inc({ outcome }, 0);
   for (const outcome of ['sent', 'failed']) mails.inc({ outcome }, 0);
@@ -57,6 +63,12 @@ export function createMetrics(): Metrics {
     },
     observeMail(outcome, n = 1) {
       mails.inc({ outcome }, n);
+    },
+    observeLeaseSkip(job) {
+      leaseSkips.inc({ job });
+    },
+    observeLeaseLost(job) {
+      leaseLost.inc({ job });
     },
     async refresh(store, now, crm) {
       const [cursors, backlog, q, offerCounts, leadCounts, paused] = await Promise.all([

@@ -12,6 +12,8 @@ export interface ProbeDeps {
   readonly crm: string;
   /** False once SIGTERM started the drain. */
   readonly accepting: () => boolean;
+  /** This daemon's instance id (cluster leases): /readyz then lists which jobs it leads. */
+  readonly instance?: string;
 }
 
 export interface ProbeResponse { status: number; contentType: string; body: string }
@@ -22,7 +24,11 @@ export async function probe(path: string, d: ProbeDeps): Promise<ProbeResponse |
     if (!d.accepting()) return { status: 503, contentType: 'application/json', body: JSON.stringify({ status: 'draining' }) };
     try {
       await d.store.kv.get('readyz');
-      return { status: 200, contentType: 'application/json', body: JSON.stringify({ status: 'ready' }) };
+      if (d.instance === undefined) return { status: 200, contentType: 'application/json', body: JSON.stringify({ status: 'ready' }) };
+      // Several daemons: which jobs this one is running now under an unexpired lease (the rest wait their tick).
+      const now = d.now().getTime();
+      const leading = (await d.store.leases.list()).filter((l) => l.holder === d.instance && l.expiresAt.getTime() > now).map((l) => l.job);
+      return { status: 200, contentType: 'application/json', body: JSON.stringify({ status: 'ready', instance: d.instance, leading }) };
     } catch {
       return { status: 503, contentType: 'application/json', body: JSON.stringify({ status: 'database unavailable' }) };
     }

@@ -5,7 +5,10 @@ import type { ScheduledTask } from 'node-cron';
 import type { App } from '../runtime/app.ts';
 import { runSyncCycle } from '../sync/cycle.ts';
 import { tick } from '../services/tick.ts';
-import { JobRunner } from './jobs.ts';
+import { JobRunner, NOT_RUN } from './jobs.ts';
+import type { JobFn } from './jobs.ts';
+import { instanceId, leased } from './lease.ts';
+import type { LeaseOptions } from './lease.ts';
 import { startWebRuntime } from '../web/server.ts';
 import { createMetrics } from '../observability/metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
@@ -37,6 +40,15 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
   const metrics = createMetrics();
   let accepting = true;
   const runner = new JobRunner(app.logger, Date.now, (name, ms, ok) => metrics.observeJob(name, ms / 1000, ok));
+  // Several daemons may share the database: every job runs under its lease (lease.ts), so one instance at a time.
+  const instance = instanceId(app.config.cluster.instanceId);
+  const leaseOptions: LeaseOptions = {
+    leases: app.store.leases, holder: instance, leaseMs: app.config.cluster.leaseSeconds * 1000, now: () => app.ctx.clock.now(),
+    logger: app.logger, onSkip: (job) => metrics.observeLeaseSkip(job), onLost: (job) => metrics.observeLeaseLost(job),
+    // Debug lines with exact times: how an operator (and the cluster tests) see which instance ran what when.
+    onRun: (event, l) => app.logger.debug(`job run ${event}`, { job: l.job, instance, fence: l.token, atMs: Date.now() }),
+  };
+  const add = (name: string, fn: JobFn): void => runner.add(name, leased(name, fn, leaseOptions));
   const objects = { leads: app.mappings.lead.object, partners: app.mappings.partner.object };
   const connector = app.connector();
   // Usage counters are cumulative per connector: metrics get each cycle's difference.
@@ -48,23 +60,33 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
     seenOutcomes = now;
     opts.onCycle?.(s);
   };
-  runner.add('sync', (signal) => cycle(signal, true));
-  runner.add('tick', async (signal) => {
+  add('sync', (signal) => cycle(signal, true));
+  // The tick's flush writes to the CRM like a sync does, so it runs under the sync lease too: never beside a
+  // sync on any instance (this one included), which could send the same outbox items twice.
+  const flushUnderSyncLease = leased('sync', (signal) => cycle(signal, false), leaseOptions);
+  add('tick', async (signal) => {
     const t = await tick(app.ctx, signal);
-    // Ended waves and escalations change the CRM state: flush them without a pull.
-    if (t.nextWaves + t.escalated > 0) await cycle(signal, false);
+    // Ended waves and escalations change the CRM state: flush them without a pull (or leave them to the sync
+    // that is running now: it flushes everything due at its end).
+    if (t.nextWaves + t.escalated > 0 && (await flushUnderSyncLease(signal)) === NOT_RUN) {
+      app.logger.debug('tick flush left to the running sync', { instance });
+    }
   });
   // Reports (issue 7): the weekly mail is queued in the mail outbox; the KPI write-backs are flushed right away.
   const deliver = reportDelivery(app);
   const kpis = partnerKpiJob(app);
-  runner.add('reports', (signal) => deliver(signal));
-  runner.add('kpis', async (signal) => {
+  // Under leases like every scheduled job: one instance computes them (the mail dedupe keys and the KPI snapshot
+  // would keep a second run harmless, but not free). The KPI flush writes to the CRM, so it takes the sync lease.
+  add('reports', (signal) => deliver(signal));
+  add('kpis', async (signal) => {
     const k = await kpis(signal);
-    if (k.enqueued > 0) await cycle(signal, false);
+    if (k.enqueued > 0 && (await flushUnderSyncLease(signal)) === NOT_RUN) {
+      app.logger.debug('KPI flush left to the running sync', { instance });
+    }
   });
   let probes: ProbeServer | null = null;
   if (app.config.metrics.enabled) {
-    probes = await startProbeServer({ metrics, store: app.store, now: () => app.ctx.clock.now(), crm: connector.crm, accepting: () => accepting }, app.config.metrics.host, app.config.metrics.port);
+    probes = await startProbeServer({ metrics, store: app.store, now: () => app.ctx.clock.now(), crm: connector.crm, accepting: () => accepting, instance }, app.config.metrics.host, app.config.metrics.port);
     app.logger.info('metrics and probes served', { url: probes.url });
     opts.onProbes?.(probes.url, metrics);
   }
@@ -79,6 +101,7 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
   app.logger.info('daemon started', {
     sync: app.config.schedule.sync, tick: app.config.schedule.tick,
     reports: app.config.reports.delivery.enabled ? app.config.schedule.reports : 'off', kpis: app.config.reports.kpis.enabled ? app.config.schedule.kpis : 'off',
+    instance, leaseSeconds: app.config.cluster.leaseSeconds,
   });
   if (opts.runAtStart !== false) void runner.trigger('sync');
   const why = await (opts.stopWhen ?? signalPromise());

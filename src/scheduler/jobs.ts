@@ -5,7 +5,23 @@ import type { Logger } from '../lib/logger.ts';
 
 export type JobFn = (signal: AbortSignal) => Promise<unknown>;
 
-export interface JobStats { runs: number; skipped: number; failures: number; lastError: string | null; lastDurationMs: number | null; running: boolean }
+/**
+ * What a job returns when it decided not to run after all (another instance holds its lease, see lease.ts):
+ * counted in `heldElsewhere`, not as a run, and not reported to `onFinish` (no duration to measure).
+ */
+export const NOT_RUN: unique symbol = Symbol('job not run: held by another instance');
+
+export interface JobStats {
+  runs: number;
+  /** Ticks skipped because this process was still running the job. */
+  skipped: number;
+  /** Ticks where another instance held the job's lease. */
+  heldElsewhere: number;
+  failures: number;
+  lastError: string | null;
+  lastDurationMs: number | null;
+  running: boolean;
+}
 
 interface Job { name: string; fn: JobFn; stats: JobStats; current: Promise<void> | null }
 
@@ -22,7 +38,7 @@ export class JobRunner {
   ) {}
 
   add(name: string, fn: JobFn): void {
-    this.jobs.set(name, { name, fn, current: null, stats: { runs: 0, skipped: 0, failures: 0, lastError: null, lastDurationMs: null, running: false } });
+    this.jobs.set(name, { name, fn, current: null, stats: { runs: 0, skipped: 0, heldElsewhere: 0, failures: 0, lastError: null, lastDurationMs: null, running: false } });
   }
 
   /** Run `name` now unless it is already running (then the tick is skipped and counted). */
@@ -37,17 +53,25 @@ export class JobRunner {
     }
     const started = this.now();
     job.stats.running = true;
+    let ran = true;
     job.current = job.fn(this.controller.signal)
-      .then(() => { job.stats.lastError = null; })
+      .then((r) => {
+        if (r === NOT_RUN) ran = false;
+        else job.stats.lastError = null;
+      })
       .catch((e: unknown) => {
         job.stats.failures++;
         job.stats.lastError = e instanceof Error ? e.message : String(e);
         if (!this.controller.signal.aborted) this.logger.error('job failed', { job: name, error: job.stats.lastError });
       })
       .finally(() => {
-        job.stats.runs++;
-        job.stats.lastDurationMs = this.now() - started;
-        this.onFinish(name, job.stats.lastDurationMs, job.stats.lastError === null);
+        if (ran) {
+          job.stats.runs++;
+          job.stats.lastDurationMs = this.now() - started;
+          this.onFinish(name, job.stats.lastDurationMs, job.stats.lastError === null);
+        } else {
+          job.stats.heldElsewhere++;
+        }
         job.stats.running = false;
         job.current = null;
       });

@@ -6,6 +6,7 @@
 // - booleans are integers 0/1 (better-sqlite3 cannot bind JS booleans; PG `smallint` behaves the same);
 // - JSON is TEXT, parsed with zod on read (no JSON1 / jsonb functions in queries).
 import type { Generated } from 'kysely';
+import type { ClusterTables } from './cluster-schema.ts';
 import type { WebTables } from './web-schema.ts';
 
 type Iso = string;
@@ -202,7 +203,7 @@ export interface OpportunityPlansTable {
   updated_by: string;
 }
 
-export interface Database extends WebTables {
+export interface Database extends WebTables, ClusterTables {
   leads: LeadsTable;
   lead_keys: LeadKeysTable;
   partners: PartnersTable;

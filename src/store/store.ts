@@ -20,6 +20,8 @@ import { identityRepository } from './identity.repository.ts';
 import { mailRepository } from './mail.repository.ts';
 import { viewRepository } from './views.repository.ts';
 import { reportRepository } from './report.repository.ts';
+import { leaseRepository } from './lease.repository.ts';
+import { rateLimitRepository } from './rate-limit.repository.ts';
 
 export function storeOn(session: Session, close: () => Promise<void>): Store {
   return {
@@ -42,6 +44,8 @@ export function storeOn(session: Session, close: () => Promise<void>): Store {
     mail: mailRepository(session),
     views: viewRepository(session),
     reports: reportRepository(session),
+    leases: leaseRepository(session),
+    rateLimits: rateLimitRepository(session),
     transaction: (fn) => session.transaction((tx) => fn(storeOn(tx, closeInsideTransaction))),
     close,
   };

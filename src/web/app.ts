@@ -15,6 +15,7 @@ import { authenticate, isHttps } from './auth/authenticate.ts';
 import type { WebDeps } from './deps.ts';
 import type { WebError } from './errors.ts';
 import { errorBody, webError } from './errors.ts';
+import { databaseRateLimitStore } from './rate-limit-store.ts';
 import { messagePage } from './render.ts';
 import { registerApi } from './routes/api.ts';
 import { registerAuthPages } from './routes/auth-pages.ts';
@@ -65,7 +66,11 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   });
   // Route-level onRequest hooks run after the app-level auth hook: changes are counted per user, reads per
   // client address, and before the body is parsed or the CSRF token checked (a flood costs little).
-  await app.register(rateLimit, { global: true, hook: 'onRequest', max: web.rateLimit.readsPerMinute, timeWindow: 60_000 });
+  // Counted in the database (rate-limit-store.ts): the limits hold across every instance behind a load balancer.
+  await app.register(rateLimit, {
+    global: true, hook: 'onRequest', max: web.rateLimit.readsPerMinute, timeWindow: 60_000,
+    store: databaseRateLimitStore(deps.ctx.store.rateLimits, deps.ctx.clock),
+  });
   await app.register(csrf, {
     cookieKey: isHttps(deps) ? '__Host-lr_csrf' : 'lr_csrf',
     cookieOpts: { path: '/', sameSite: 'strict', httpOnly: true, secure: isHttps(deps), signed: true },

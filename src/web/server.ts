@@ -2,6 +2,23 @@
 // web.host:web.port, and the mail loop (every mail.everySeconds: plan what other processes changed, send
 // digests and due mails; never two runs at once). `leadrelay serve` runs it alone; the daemon beside its
 // schedules when web.enabled (or only the mail loop when just mail.enabled).
+//
+// Several instances (issue #9): any number of these may run on one database behind a load balancer. The audit of
+// what a process keeps in memory, and why each is safe (README "Running several instances" has the same table):
+// - in the database, so any instance serves any request: sessions (web_sessions, read on every request, no
+//   cache), sign-in links (magic_links, single use by a conditional update), API tokens, spent mail-button
+//   nonces (action_links), rate-limit counters (rate_limits via rate-limit-store.ts, including the per-email
+//   sign-in limit that used to be a Map in auth-pages.ts);
+// - stateless, derived from web.secret, which must therefore be the same on every instance: CSRF tokens
+//   (@fastify/csrf-protection: secret in a cookie signed with web.secret, HMAC bound to the session hash) and
+//   the signed one-click links in mails (notify/links.ts);
+// - shared work, claimed in the database: the mail loop runs on every instance; sendDueMails claims rows with
+//   one UPDATE … WHERE status = 'pending' RETURNING, so no mail is sent by two; planning writes mails and digest
+//   items with unique keys (ON CONFLICT DO NOTHING), so two planners of the same events queue each mail once;
+//   housekeeping below is idempotent deletes, harmless when every instance runs it;
+// - per instance on purpose (caches of immutable data or per-process by nature): compiled Eta templates,
+//   Intl formatters (present.ts), the argon2 timing-equaliser hash (auth-pages.ts), the notifier's `sending`
+//   flag and kick() (other instances pick mails up on their own timer), the hourly housekeeping timestamp.
 import type { FastifyInstance } from 'fastify';
 import { UserFacingError } from '../lib/errors.ts';
 import { exitCodes } from '../lib/exit-codes.ts';
@@ -62,6 +79,8 @@ export async function startWebRuntime(app: App, o: WebRuntimeOptions = {}): Prom
     lastHousekeeping = now.getTime();
     await app.store.identity.deleteExpiredSessions(now);
     await app.store.identity.purgeLinks(new Date(now.getTime() - 86_400_000), new Date(now.getTime() - (app.config.web.actionLinkDays + 1) * 86_400_000));
+    // Rate-limit windows last a minute; an hour's margin keeps this from racing a window still in use.
+    await app.store.rateLimits.purge(new Date(now.getTime() - 3_600_000));
   };
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<unknown> | null = null;

@@ -59,7 +59,8 @@ describe('observability', () => {
     expect(value(text, 'leadrelay_job_duration_seconds_count', { job: 'sync', outcome: 'ok' })).toBe(1);
     expect(value(text, 'process_resident_memory_bytes')).toBeGreaterThan(0);
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
-    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
+    // The daemon names its instance and the jobs it runs now under a lease (several daemons, issue #9).
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready', instance: expect.stringMatching(/-\d+-[0-9a-f]{6}$/), leading: expect.any(Array) });
     stop();
     await new Promise((r) => setTimeout(r, 200));
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();

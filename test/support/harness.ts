@@ -34,6 +34,8 @@ export interface HarnessOptions {
   readonly logger?: Logger;
   /** Log level in the config file (child processes log JSON lines to stderr at this level). */
   readonly logLevel?: string;
+  /** store.url in the config file (default sqlite:leadrelay.db in the temp folder); test/cluster passes its own. */
+  readonly storeUrl?: string;
 }
 
 export function writeConfig(dir: string, url: string, opts: HarnessOptions = {}): string {
@@ -42,7 +44,7 @@ export function writeConfig(dir: string, url: string, opts: HarnessOptions = {})
     'crm: salesforce',
     `mappingsDir: ${JSON.stringify(opts.mappingsDir ?? join(repoRoot, 'mappings'))}`,
     'store:',
-    '  url: sqlite:leadrelay.db',
+    `  url: ${JSON.stringify(opts.storeUrl ?? 'sqlite:leadrelay.db')}`,
     'salesforce:',
     `  loginUrl: ${url}`,
     `  instanceUrl: ${url}`,

@@ -9,9 +9,9 @@ export function registerStatus(program: Command, io: CliIO): void {
     .option('--json', 'print JSON')
     .action(async (o: { json?: boolean }, cmd: Command) => {
       await withApp(io, cmd, async (app) => {
-        const [cursors, allCounts, backlog, quarantine, runs] = await Promise.all([
+        const [cursors, allCounts, backlog, quarantine, runs, leases] = await Promise.all([
           app.store.cursors.list(), app.store.leads.countByStatus(), app.store.outbox.backlog(), app.store.quarantine.count(),
-          app.store.runs.last('sync', 5),
+          app.store.runs.last('sync', 5), app.store.leases.list(),
         ]);
         const counts = Object.fromEntries(Object.entries(allCounts).filter(([, n]) => n > 0));
         const paused = await app.store.kv.get(`${app.config.crm}.quota.pausedUntil`);
@@ -26,6 +26,11 @@ export function registerStatus(program: Command, io: CliIO): void {
           quarantine: quarantine,
           lastRuns: runs.map((r) => ({ id: r.id, startedAt: r.startedAt.toISOString(), finishedAt: r.finishedAt?.toISOString() ?? null, ok: r.ok })),
           apiUsage: { lastRunCalls: lastSummary?.apiCalls ?? {}, orgQuota: lastSummary?.quota ?? null, pausedUntil },
+          // Several daemons: who runs (or last ran) each scheduled job; `running` while its lease is unexpired.
+          jobLeases: leases.map((l) => ({
+            job: l.job, instance: l.holder, fence: l.token, running: l.expiresAt.getTime() > app.ctx.clock.now().getTime(),
+            since: l.acquiredAt.toISOString(), expiresAt: l.expiresAt.toISOString(),
+          })),
         };
         if (o.json) {
           printJson(io, status);
@@ -42,6 +47,10 @@ export function registerStatus(program: Command, io: CliIO): void {
         if (pausedUntil !== null) io.out(`CRM API quota exhausted: CRM work paused until ${pausedUntil}`);
         io.out('last runs:');
         printTable(io, status.lastRuns);
+        if (status.jobLeases.length > 0) {
+          io.out('job leases (daemons):');
+          printTable(io, status.jobLeases);
+        }
       });
     });
 }

@@ -22,6 +22,8 @@ import * as m0004 from './0004_marketplace.ts';
 import * as m0010 from './0010_web_identity.ts';
 import * as m0011 from './0011_mail_outbox.ts';
 import * as m0020 from './0020_report_indexes.ts';
+import * as m0030 from './0030_job_leases.ts';
+import * as m0031 from './0031_rate_limits.ts';
 import * as m0060 from './0060_mail_attachments.ts';
 import { PostgresSchemaPlugin } from './postgres/schema-plugin.ts';
 
@@ -33,6 +35,8 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0010_web_identity': m0010,
   '0011_mail_outbox': m0011,
   '0020_report_indexes': m0020,
+  '0030_job_leases': m0030,
+  '0031_rate_limits': m0031,
   '0060_mail_attachments': m0060,
 };
 
@@ -44,6 +48,8 @@ export const postgresMigrations: Readonly<Record<string, Migration>> = {
   '0010_web_identity': m0010,
   '0011_mail_outbox': m0011,
   '0020_report_indexes': m0020,
+  '0030_job_leases': m0030,
+  '0031_rate_limits': m0031,
   '0060_mail_attachments': m0060,
 };
 

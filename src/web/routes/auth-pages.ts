@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { endSession, startSession } from '../auth/authenticate.ts';
 import { randomToken, sha256 } from '../auth/tokens.ts';
 import type { WebDeps } from '../deps.ts';
+import { limiter } from '../rate-limit-store.ts';
 import { homeOf, messagePage, page } from '../render.ts';
 import { csrfGuard, loginLimit, safeNext, seeOther } from './guards.ts';
 
@@ -15,26 +16,14 @@ const loginBody = z.object({ email, next: z.string().max(500).optional(), _csrf:
 const passwordBody = z.object({ email, password: z.string().min(1).max(200), next: z.string().max(500).optional(), _csrf: z.string().optional() });
 const confirmBody = z.object({ token: z.string().min(10).max(200), next: z.string().max(500).optional(), _csrf: z.string().optional() });
 
-/** Per email address, on top of the per-address route limit: nobody floods one inbox with links. */
-class PerKeyLimit {
-  private readonly hits = new Map<string, number[]>();
-  constructor(private readonly max: number, private readonly windowMs: number) {}
-  allow(key: string, now: number): boolean {
-    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length >= this.max) return false;
-    recent.push(now);
-    this.hits.set(key, recent);
-    if (this.hits.size > 10_000) this.hits.clear();
-    return true;
-  }
-}
-
 let dummyHash: Promise<string> | null = null;
 const dummy = (): Promise<string> => (dummyHash ??= argon2Hash('leadrelay timing equaliser'));
 
 export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
   const store = deps.ctx.store;
-  const perEmail = new PerKeyLimit(deps.web.rateLimit.loginPerMinute, 60_000);
+  // Per email address, on top of the per-address route limit: nobody floods one inbox with links. Counted in the
+  // database like the route limits, so it holds across instances.
+  const perEmail = limiter(store.rateLimits, deps.ctx.clock, 'login-email', deps.web.rateLimit.loginPerMinute, 60_000);
   const csrf = csrfGuard(app);
 
   app.get('/', async (req, reply) => seeOther(reply, req.auth === null ? '/login' : homeOf(req.auth.slice)));
@@ -52,7 +41,7 @@ export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
     }
     const now = deps.ctx.clock.now();
     const next = safeNext(body.data.next);
-    if (perEmail.allow(body.data.email, now.getTime())) {
+    if (await perEmail(body.data.email)) {
       const user = await store.users.getByEmail(body.data.email);
       if (user !== null && user.active) {
         const token = randomToken();
@@ -70,7 +59,7 @@ export function registerAuthPages(app: FastifyInstance, deps: WebDeps): void {
   app.post('/login/password', { config: loginLimit(deps), preHandler: csrf }, async (req, reply) => {
     const body = passwordBody.safeParse(req.body);
     const refuse = () => page(req, reply, 'login', 'Sign in', { next: null, passwords: deps.web.passwords }, { status: 401, error: 'That email and password do not match. Use the emailed link instead, or try again.' });
-    if (!deps.web.passwords || !body.success || !perEmail.allow(`pw:${body.data.email}`, deps.ctx.clock.now().getTime())) return refuse();
+    if (!deps.web.passwords || !body.success || !(await perEmail(`pw:${body.data.email}`))) return refuse();
     const user = await store.users.getByEmail(body.data.email);
     const hash = user === null || !user.active ? null : await store.identity.passwordHash(user.id);
     // Unknown users and users without a password cost one argon2 verification too: timing tells nothing.

@@ -1,0 +1,24 @@
+// Where the cluster tests keep their data: a fresh SQLite file by default, or the database named by
+// LEADRELAY_TEST_STORE_URL (e.g. postgres://… once the PostgreSQL engine is merged), so the same tests prove the
+// same guarantees on both engines. The lease, rate-limit and web tests use unique job names, buckets, partners
+// and leads, so they can share one database; the daemon test runs a whole CRM lifecycle (cursors, leads) and
+// needs an empty one (it checks and says so). The database must be one the tests may write to and migrate.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface TestStoreLocation {
+  /** A store URL every process of the test opens (an absolute sqlite: path, or the override). */
+  readonly url: string;
+  /** True when the URL came from LEADRELAY_TEST_STORE_URL. */
+  readonly shared: boolean;
+  /** Remove the temp folder (nothing to do for an override). */
+  cleanup(): void;
+}
+
+export function testStoreUrl(name = 'cluster'): TestStoreLocation {
+  const override = process.env['LEADRELAY_TEST_STORE_URL'];
+  if (override !== undefined && override !== '') return { url: override, shared: true, cleanup: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), `leadrelay-${name}-`));
+  return { url: `sqlite:${join(dir, `${name}.db`)}`, shared: false, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}

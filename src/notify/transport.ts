@@ -41,20 +41,23 @@ export function smtpTransport(cfg: MailConfig): MailTransport {
   };
 }
 
-/** What a failed send tells us: refused (nothing delivered: retry or give up) or unknown (maybe delivered). */
+/** What a failed send tells us: refused (the server has nothing: retry or give up) or unknown (maybe delivered). */
 export type SendFailure = { readonly kind: 'refused'; readonly permanent: boolean } | { readonly kind: 'unknown' };
 
 /**
  * nodemailer errors carry the SMTP reply (`responseCode`) and the command in flight (`command`). A reply code
- * means the server answered "no": nothing was delivered. No reply during connect, TLS, AUTH or the envelope
- * means the message text was never sent. Anything else (the connection broke during or after DATA) may have
- * been delivered: we cannot know, so it must not be resent.
+ * means the server answered "no" (to the envelope, or to the final "." of DATA): nothing was delivered. A
+ * connection that never opened (refused, DNS, TLS, authentication) delivered nothing either. Everything else
+ * (a socket closed or timed out: nodemailer reports those as command "CONN" whatever the phase, so also after
+ * the final ".") may have been delivered.
  */
 export function classifySendError(e: unknown): SendFailure {
-  const x = (e ?? {}) as { responseCode?: unknown; command?: unknown; code?: unknown };
+  const x = (e ?? {}) as { responseCode?: unknown; command?: unknown; code?: unknown; originalCode?: unknown };
   if (typeof x.responseCode === 'number') return { kind: 'refused', permanent: x.responseCode >= 500 };
-  const before = ['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'MAIL FROM', 'RCPT TO'];
+  const before = ['EHLO', 'HELO', 'LHLO', 'STARTTLS', 'MAIL FROM', 'RCPT TO'];
   if (typeof x.command === 'string' && (before.includes(x.command) || x.command.startsWith('AUTH'))) return { kind: 'refused', permanent: false };
-  if (typeof x.code === 'string' && ['ECONNECTION', 'EDNS', 'ETLS', 'EAUTH', 'ECONFIG'].includes(x.code)) return { kind: 'refused', permanent: false };
+  if (typeof x.code === 'string' && ['EDNS', 'ETLS', 'EAUTH', 'ECONFIG'].includes(x.code)) return { kind: 'refused', permanent: false };
+  const never = ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'];
+  if (typeof x.originalCode === 'string' && never.includes(x.originalCode)) return { kind: 'refused', permanent: false };
   return { kind: 'unknown' };
 }

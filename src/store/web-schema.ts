@@ -31,6 +31,8 @@ export interface WebTables {
     sent_at: Iso | null;
     message_id: string | null;
     last_error: string | null;
+    resends: Generated<number>;
+    smtp_response: string | null;
   };
   mail_digest_items: { user_id: string; lead_id: string; offer_id: string; created_at: Iso; taken_by: string | null };
 }

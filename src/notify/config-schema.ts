@@ -18,6 +18,7 @@ export const mailSchema = z.strictObject({
     user: secret,
     password: secret,
     timeoutSeconds: z.number().int().min(1).default(30),
+    pool: z.boolean().default(false).describe('Keep one SMTP connection open across a batch instead of one per mail (fewer handshakes at volume).'),
   }).prefault({}),
   batchSize: z.number().int().min(1).max(1000).default(50).describe('Mails sent per run of the sender.'),
   maxAttempts: z.number().int().min(1).default(6).describe('Attempts per mail (backoff between them), then failed or uncertain.'),

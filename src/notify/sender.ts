@@ -40,14 +40,13 @@ export async function sendDueMails(
   sum.reclaimed += stale.resend;
   sum.uncertain += stale.uncertain;
   if (stale.resend + stale.uncertain > 0) logger.warn('mails of a stopped sender reclaimed', { resend: stale.resend, uncertain: stale.uncertain });
-  const batch = await store.mail.claimDue(now(), cfg.batchSize, (m) => messageIdFor(m.id, m.dedupeKey, publicUrl));
-  if (batch.length > 0) logger.debug('mails claimed', { mails: batch.length });
-  for (const m of batch) {
-    if (signal?.aborted === true) {
-      // Claimed but not attempted: hand it back untouched.
-      await store.mail.retryLater(m.id, now(), 'not attempted: the sender was stopping');
-      continue;
-    }
+  // One claim per mail, just before its exchange: a sender that dies strands only the mail in flight (the rest
+  // stay pending for the next sender instead of waiting out the lease), and `resends` counts exactly the
+  // exchanges that were cut off.
+  for (let i = 0; i < cfg.batchSize; i++) {
+    if (signal?.aborted === true) break;
+    const [m] = await store.mail.claimDue(now(), 1, (x) => messageIdFor(x.id, x.dedupeKey, publicUrl));
+    if (m === undefined) break;
     const messageId = m.messageId ?? messageIdFor(m.id, m.dedupeKey, publicUrl);
     let response: string;
     try {
@@ -80,8 +79,8 @@ export async function sendDueMails(
       logger.warn('mail not sent', { mailId: m.id, kind: m.kind, outcome: f.kind === 'unknown' ? 'unknown' : 'refused', error: reason });
       continue;
     }
-    // Nothing between the server's 250 and this commit but the commit itself: a process that dies here is the
-    // only way to a second delivery (of this same Message-ID).
+    // The 250 is committed at once. A process dying between the two is one of the two ways to a second delivery
+    // of this Message-ID; the other is a connection that breaks after the final "." before the 250 arrives.
     await store.mail.markSent(m.id, response, now());
     sum.sent++;
   }

@@ -21,14 +21,14 @@ export interface MailTransport {
 
 export function smtpTransport(cfg: MailConfig): MailTransport {
   const s = cfg.smtp;
-  const t = nodemailer.createTransport({
+  const common = {
     host: s.host, port: s.port, secure: s.secure, requireTLS: s.requireTLS,
     ...(s.user !== null ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
     connectionTimeout: s.timeoutSeconds * 1000, greetingTimeout: s.timeoutSeconds * 1000, socketTimeout: s.timeoutSeconds * 1000,
-    // One connection per send: the sender is a background job sending small batches, and a pooled connection
-    // that dies mid-batch would blur which message the server had accepted.
-    pool: false,
-  });
+  };
+  // One connection per send by default; `pool` keeps a single connection for consecutive sends (one at a time,
+  // so a connection that dies mid-exchange still concerns exactly one message: the one in flight).
+  const t = s.pool ? nodemailer.createTransport({ ...common, pool: true, maxConnections: 1 }) : nodemailer.createTransport({ ...common, pool: false });
   return {
     async send(m) {
       const info = await t.sendMail({

@@ -20,9 +20,9 @@ import { startScriptedSmtp, startSmtpSink } from './smtp-sink.ts';
 
 const base = configSchema.parse({}).mail;
 const LEASE = 60;
-const cfgFor = (port: number): MailConfig => ({
+const cfgFor = (port: number, pool = false): MailConfig => ({
   ...base, enabled: true, from: 'ACME Leads <leads@acme.test>', maxAttempts: 4, leaseSeconds: LEASE,
-  smtp: { ...base.smtp, host: '127.0.0.1', port, timeoutSeconds: 2 },
+  smtp: { ...base.smtp, host: '127.0.0.1', port, timeoutSeconds: 2, pool },
 });
 const mail = (key: string, at: Date): OutgoingMail => ({
   dedupeKey: key, kind: 'reminder', userId: 'u-pmA1', leadId: null, to: 'pma1@people.example', subject: `Mail ${key}`,
@@ -48,10 +48,10 @@ async function scripted(at: 'mid-data' | 'after-dot'): Promise<ScriptedSmtp> {
 }
 
 /** One run of the sender against the server on `port`, with the fixture's clock. */
-async function run(port: number, store?: Store) {
-  const t = smtpTransport(cfgFor(port));
+async function run(port: number, store?: Store, pool = false) {
+  const t = smtpTransport(cfgFor(port, pool));
   try {
-    return await sendDueMails(store ?? f.t.store, t, cfgFor(port), f.web.publicUrl, () => f.t.clock.now(), f.t.ctx.logger);
+    return await sendDueMails(store ?? f.t.store, t, cfgFor(port, pool), f.web.publicUrl, () => f.t.clock.now(), f.t.ctx.logger);
   } finally {
     t.close();
   }
@@ -60,13 +60,13 @@ async function run(port: number, store?: Store) {
 const row = async (key: string) => (await f.t.store.mail.list({ limit: 1000 })).find((m) => m.dedupeKey === key)!;
 
 describe('mail sender on a real SMTP server: every kill window', () => {
-  it('delivers each mail once with the Message-ID fixed at its claim and records the 250', async () => {
+  it.each([false, true])('delivers each mail once with the Message-ID fixed at its claim and records the 250 (pool: %s)', async (pool) => {
     f = await webFixture({ transport: null });
     const { store, clock } = f.t;
     await store.mail.enqueue(['a', 'b', 'c'].map((k) => mail(k, clock.now())));
     const s = await sink();
-    expect(await run(s.port)).toMatchObject({ sent: 3, resent: 0, reclaimed: 0 });
-    expect(await run(s.port)).toMatchObject({ sent: 0 });
+    expect(await run(s.port, undefined, pool)).toMatchObject({ sent: 3, resent: 0, reclaimed: 0 });
+    expect(await run(s.port, undefined, pool)).toMatchObject({ sent: 0 });
     const rows = await store.mail.list({ limit: 1000 });
     expect(s.deliveries.map((d) => d.messageId).sort()).toEqual(rows.map((r) => r.messageId).sort());
     expect(s.deliveries.map((d) => d.kind)).toEqual(['reminder', 'reminder', 'reminder']);

@@ -1,7 +1,8 @@
 // Test mail servers over real sockets:
 // - `startSmtpSink`: a real SMTP server (smtp-server) that keeps every message whose final "." arrived (a
 //   message cut off before it is discarded, as RFC 5321 4.1.1.4 requires) and lets a test act at each point of
-//   the exchange: a connection opening, the first bytes of DATA, the message complete but the 250 not yet sent.
+//   the exchange: a connection opening, MAIL FROM, the DATA command, the first bytes of DATA, the message
+//   complete but the 250 not yet sent.
 // - `startScriptedSmtp`: a few lines of raw SMTP that break the connection at a chosen point (mid-DATA, or
 //   after the final "." without answering), which smtp-server cannot be told to do.
 import { createServer } from 'node:net';
@@ -20,6 +21,10 @@ export interface Delivery {
 export interface SinkHooks {
   /** A client connected (before the greeting is sent). */
   onConnect?: () => void;
+  /** A MAIL FROM arrived: a message's envelope begins; its reply is sent after this resolves. */
+  onMailFrom?: () => Promise<void> | void;
+  /** The DATA command arrived (its 354 reply is sent right after this returns). */
+  onDataCommand?: () => void;
   /** The first bytes of a message's DATA arrived. */
   onDataStart?: () => void;
   /** The final "." arrived and the message is stored; the 250 is sent after this resolves. */
@@ -46,11 +51,17 @@ export async function startSmtpSink(hooks: SinkHooks = {}): Promise<SmtpSink> {
   };
   const server = new SMTPServer({
     authOptional: true, disabledCommands: ['STARTTLS', 'AUTH'], logger: false, socketTimeout: 10_000, closeTimeout: 100,
+    // No reverse DNS per connection: the clients are this machine, and a lookup costs more than the whole exchange.
+    disableReverseLookup: true,
     onConnect(_session, cb) {
       sink.hooks.onConnect?.();
       cb();
     },
+    onMailFrom(_address, _session, cb) {
+      void Promise.resolve(sink.hooks.onMailFrom?.()).then(() => cb());
+    },
     onData(stream, _session, cb) {
+      sink.hooks.onDataCommand?.();
       const chunks: Buffer[] = [];
       let first = true;
       stream.on('data', (b: Buffer) => {

@@ -12,7 +12,8 @@
 //   (its `sending` claim outlived `mail.leaseSeconds`) or a connection that broke during or after DATA.
 //   A second delivery of that Message-ID happens only when the final "." of DATA had reached the server and
 //   the sender stopped before committing its 250 (RFC 1047: the server's processing time plus the commit);
-//   a message cut off before its final "." is discarded by the server (RFC 5321 4.1.1.4).
+//   a message cut off before its final "." is discarded by the server (RFC 5321 4.1.1.4). With two senders on
+//   one database (serve and daemon), also a send still running after the lease (> 3 × the SMTP timeout).
 // - After `mail.maxAttempts` attempts a mail is `failed` (refused) or `uncertain` (outcome unknown: maybe
 //   delivered, kept for a person to check).
 import type { LeadEvent } from './offer.ts';

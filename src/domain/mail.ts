@@ -2,10 +2,20 @@
 // them and sent by a job after the commit. Each row has a dedupe key, so planning the same event twice (the
 // web request that caused it, then the background planner) queues one mail.
 //
-// Sending is at most once: a row is claimed (`sending`) before the SMTP call and marked `sent` with the
-// server's message id after it. A crash in between leaves the row `sending`; it is never retried on its own but
-// turned `uncertain` (the mail may have gone out), because a duplicate feedback request is worse than asking a
-// person to look. Errors that prove the message was not accepted (refused before or at DATA) are retried.
+// Sending: no mail is lost, and a notification never reaches its recipient as two different messages.
+// - The Message-ID is fixed when a mail is first claimed (`sending`, committed before the SMTP exchange) and
+//   every later attempt reuses it: retries and resends are the same message (RFC 5322 3.6.4), which mail
+//   clients and Gmail show once.
+// - The server's 250 reply is committed (`sent`) the moment it arrives.
+// - A refusal (a 4xx/5xx reply, or no connection) is retried with backoff; the server has nothing, so no copy.
+// - An unknown outcome is resent with the same Message-ID (`resends` + 1): a sender that died mid-exchange
+//   (its `sending` claim outlived `mail.leaseSeconds`) or a connection that broke during or after DATA.
+//   A second delivery of that Message-ID happens only when the final "." of DATA had reached the server and
+//   the sender stopped before committing its 250 (RFC 1047: the server's processing time plus the commit);
+//   a message cut off before its final "." is discarded by the server (RFC 5321 4.1.1.4). With two senders on
+//   one database (serve and daemon), also a send still running after the lease (> 3 × the SMTP timeout).
+// - After `mail.maxAttempts` attempts a mail is `failed` (refused) or `uncertain` (outcome unknown: maybe
+//   delivered, kept for a person to check).
 import type { LeadEvent } from './offer.ts';
 import type { DeadlineNotice } from './ports.ts';
 
@@ -46,8 +56,13 @@ export interface StoredMail extends OutgoingMail {
   readonly attempts: number;
   readonly nextAttemptAt: Date;
   readonly sentAt: Date | null;
+  /** Fixed at the first claim; every attempt sends this Message-ID. */
   readonly messageId: string | null;
   readonly lastError: string | null;
+  /** Times the mail was sent again after an unknown outcome (each a possible second delivery of messageId). */
+  readonly resends: number;
+  /** The server's reply to the final "." (250 … queued as …), once sent. */
+  readonly smtpResponse: string | null;
 }
 
 export interface DigestItem {
@@ -60,15 +75,24 @@ export interface DigestItem {
 export interface MailRepository {
   /** Insert unless the dedupe key exists; returns how many were queued now. */
   enqueue(mails: readonly OutgoingMail[]): Promise<number>;
-  /** Pending mails due now, oldest first, turned `sending` (attempts + 1) in one statement per mail. */
-  claimDue(now: Date, limit: number): Promise<StoredMail[]>;
-  markSent(id: number, messageId: string, at: Date): Promise<void>;
+  /**
+   * Pending mails due now, oldest first, turned `sending` (attempts + 1) in one statement; a mail claimed for
+   * the first time gets its Message-ID from `messageIdOf` in the same transaction.
+   */
+  claimDue(now: Date, limit: number, messageIdOf: (m: StoredMail) => string): Promise<StoredMail[]>;
+  /** The server accepted the message: `response` is its 250 reply. */
+  markSent(id: number, response: string, at: Date): Promise<void>;
   /** Back to pending for a retry (the server refused it, so nothing was delivered). */
   retryLater(id: number, next: Date, error: string): Promise<void>;
-  /** Give up: `failed` (refused for good) or `uncertain` (maybe delivered; never resent). */
+  /** Back to pending after an unknown outcome (maybe delivered): resent later with the same Message-ID. */
+  resendLater(id: number, next: Date, error: string): Promise<void>;
+  /** Give up: `failed` (refused for good) or `uncertain` (maybe delivered; not resent again). */
   fail(id: number, error: string, status: 'failed' | 'uncertain'): Promise<void>;
-  /** `sending` rows claimed before `claimedBefore`: a crash mid-send. They become `uncertain`, never resent. */
-  markStaleUncertain(claimedBefore: Date): Promise<number>;
+  /**
+   * `sending` rows claimed before `claimedBefore` belong to a sender that died mid-exchange: back to pending
+   * (resent with their Message-ID), or `uncertain` once they had `maxAttempts` attempts. Returns both counts.
+   */
+  reclaimStale(claimedBefore: Date, maxAttempts: number): Promise<{ resend: number; uncertain: number }>;
   counts(): Promise<Record<MailStatus, number>>;
   /** Newest first; for tests, `status` and the admin page. */
   list(filter: { readonly userId?: string; readonly kind?: MailKind; readonly limit?: number }): Promise<StoredMail[]>;

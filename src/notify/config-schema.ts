@@ -18,9 +18,12 @@ export const mailSchema = z.strictObject({
     user: secret,
     password: secret,
     timeoutSeconds: z.number().int().min(1).default(30),
+    pool: z.boolean().default(false).describe('Keep one SMTP connection open across a batch instead of one per mail (fewer handshakes at volume).'),
   }).prefault({}),
   batchSize: z.number().int().min(1).max(1000).default(50).describe('Mails sent per run of the sender.'),
-  maxAttempts: z.number().int().min(1).default(6).describe('Refused sends retried this often (backoff), then failed.'),
+  maxAttempts: z.number().int().min(1).default(6).describe('Attempts per mail (backoff between them), then failed or uncertain.'),
+  leaseSeconds: z.number().int().min(1).default(180)
+    .describe('A mail claimed this long ago whose outcome was never recorded (the sender died) is resent with the same Message-ID.'),
   everySeconds: z.number().int().min(1).default(15).describe('How often the sender and the digest look for work.'),
   keepBodiesDays: z.number().int().min(0).default(30).describe('Sent mails keep their bodies this long (they may hold contact data).'),
   defaults: z.strictObject({
@@ -28,6 +31,9 @@ export const mailSchema = z.strictObject({
     offers: z.enum(['instant', 'digest', 'off']).default('instant'),
     digestTimes: z.array(hhmm).min(1).default(['08:00', '13:00']),
   }).prefault({}).describe('Notification preferences of users who have not set their own.'),
+}).refine((m) => m.leaseSeconds > m.smtp.timeoutSeconds * 3, {
+  // A live sender may still be inside its exchange (connect, greeting and socket timeouts) until then.
+  error: 'must be more than 3 × mail.smtp.timeoutSeconds, or a slow send still running would be resent', path: ['leaseSeconds'],
 }).prefault({});
 
 export type MailConfig = z.infer<typeof mailSchema>;

@@ -23,14 +23,14 @@ export interface MailTransport {
 
 export function smtpTransport(cfg: MailConfig): MailTransport {
   const s = cfg.smtp;
-  const t = nodemailer.createTransport({
+  const common = {
     host: s.host, port: s.port, secure: s.secure, requireTLS: s.requireTLS,
     ...(s.user !== null ? { auth: { user: s.user, pass: s.password ?? '' } } : {}),
     connectionTimeout: s.timeoutSeconds * 1000, greetingTimeout: s.timeoutSeconds * 1000, socketTimeout: s.timeoutSeconds * 1000,
-    // One connection per send: the sender is a background job sending small batches, and a pooled connection
-    // that dies mid-batch would blur which message the server had accepted.
-    pool: false,
-  });
+  };
+  // One connection per send by default; `pool` keeps a single connection for consecutive sends (one at a time,
+  // so a connection that dies mid-exchange still concerns exactly one message: the one in flight).
+  const t = s.pool ? nodemailer.createTransport({ ...common, pool: true, maxConnections: 1 }) : nodemailer.createTransport({ ...common, pool: false });
   return {
     async send(m) {
       const info = await t.sendMail({
@@ -44,20 +44,23 @@ export function smtpTransport(cfg: MailConfig): MailTransport {
   };
 }
 
-/** What a failed send tells us: refused (nothing delivered: retry or give up) or unknown (maybe delivered). */
+/** What a failed send tells us: refused (the server has nothing: retry or give up) or unknown (maybe delivered). */
 export type SendFailure = { readonly kind: 'refused'; readonly permanent: boolean } | { readonly kind: 'unknown' };
 
 /**
  * nodemailer errors carry the SMTP reply (`responseCode`) and the command in flight (`command`). A reply code
- * means the server answered "no": nothing was delivered. No reply during connect, TLS, AUTH or the envelope
- * means the message text was never sent. Anything else (the connection broke during or after DATA) may have
- * been delivered: we cannot know, so it must not be resent.
+ * means the server answered "no" (to the envelope, or to the final "." of DATA): nothing was delivered. A
+ * connection that never opened (refused, DNS, TLS, authentication) delivered nothing either. Everything else
+ * (a socket closed or timed out: nodemailer reports those as command "CONN" whatever the phase, so also after
+ * the final ".") may have been delivered.
  */
 export function classifySendError(e: unknown): SendFailure {
-  const x = (e ?? {}) as { responseCode?: unknown; command?: unknown; code?: unknown };
+  const x = (e ?? {}) as { responseCode?: unknown; command?: unknown; code?: unknown; originalCode?: unknown };
   if (typeof x.responseCode === 'number') return { kind: 'refused', permanent: x.responseCode >= 500 };
-  const before = ['CONN', 'EHLO', 'HELO', 'LHLO', 'STARTTLS', 'MAIL FROM', 'RCPT TO'];
+  const before = ['EHLO', 'HELO', 'LHLO', 'STARTTLS', 'MAIL FROM', 'RCPT TO'];
   if (typeof x.command === 'string' && (before.includes(x.command) || x.command.startsWith('AUTH'))) return { kind: 'refused', permanent: false };
-  if (typeof x.code === 'string' && ['ECONNECTION', 'EDNS', 'ETLS', 'EAUTH', 'ECONFIG'].includes(x.code)) return { kind: 'refused', permanent: false };
+  if (typeof x.code === 'string' && ['EDNS', 'ETLS', 'EAUTH', 'ECONFIG'].includes(x.code)) return { kind: 'refused', permanent: false };
+  const never = ['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN'];
+  if (typeof x.originalCode === 'string' && never.includes(x.originalCode)) return { kind: 'refused', permanent: false };
   return { kind: 'unknown' };
 }

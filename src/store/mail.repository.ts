@@ -1,4 +1,4 @@
-// The mail outbox and digest items (see domain/mail.ts for the at-most-once sending protocol).
+// The mail outbox and digest items (see domain/mail.ts for the sending protocol: no loss, one Message-ID).
 import { z } from 'zod';
 import { noticeKinds } from '../domain/ports.ts';
 import type { DeadlineNotice } from '../domain/ports.ts';
@@ -16,11 +16,13 @@ const mailRow = z.object({
   to_address: z.string(), subject: z.string(), html: z.string(), text: z.string(), created_at: isoDate, status: z.enum(mailStatuses),
   attempts: z.number().int(), next_attempt_at: isoDate, sent_at: isoDate.nullable(), message_id: z.string().nullable(), last_error: z.string().nullable(),
   attachments: json(attachmentsSchema).nullable().optional(),
+  resends: z.number().int(), smtp_response: z.string().nullable(),
 }).transform((r): StoredMail => ({
   id: r.id, dedupeKey: r.dedupe_key, kind: r.kind, userId: r.user_id, leadId: r.lead_id, to: r.to_address, subject: r.subject,
   html: r.html, text: r.text, createdAt: r.created_at, notBefore: r.next_attempt_at, status: r.status, attempts: r.attempts,
   nextAttemptAt: r.next_attempt_at, sentAt: r.sent_at, messageId: r.message_id, lastError: r.last_error,
   ...(r.attachments === null || r.attachments === undefined ? {} : { attachments: r.attachments }),
+  resends: r.resends, smtpResponse: r.smtp_response,
 }));
 
 const digestRow = z.object({ user_id: z.string(), lead_id: z.string(), offer_id: z.string(), created_at: isoDate })
@@ -59,9 +61,10 @@ export function mailRepository(s: Session): MailRepository {
     /**
      * The conditional UPDATE (status still 'pending') … RETURNING decides: two senders (two processes) never
      * claim the same mail. On PostgreSQL the candidates are read FOR UPDATE SKIP LOCKED, so a second sender
-     * takes the next mails instead of waiting for (and then colliding with) the first.
+     * takes the next mails instead of waiting for (and then colliding with) the first. The Message-ID is written
+     * in the same transaction, before any SMTP exchange: every attempt sends it.
      */
-    async claimDue(now, limit) {
+    async claimDue(now, limit, messageIdOf) {
       return s.atomic(async (db) => {
         const due = db.selectFrom('mail_outbox').select('id').where('status', '=', 'pending')
           .where('next_attempt_at', '<=', toIso(now)).orderBy('next_attempt_at').orderBy('id').limit(limit);
@@ -70,24 +73,48 @@ export function mailRepository(s: Session): MailRepository {
         const rows = await db.updateTable('mail_outbox')
           .set((eb) => ({ status: 'sending', attempts: eb('attempts', '+', 1), claimed_at: toIso(now) }))
           .where('id', 'in', ids).where('status', '=', 'pending').returningAll().execute();
-        return parseRows(mailRow, rows, 'mail_outbox').sort((a, b) => a.id - b.id);
+        const claimed = parseRows(mailRow, rows, 'mail_outbox').sort((a, b) => a.id - b.id);
+        const out: StoredMail[] = [];
+        for (const m of claimed) {
+          if (m.messageId !== null) {
+            out.push(m);
+            continue;
+          }
+          const messageId = messageIdOf(m);
+          await db.updateTable('mail_outbox').set({ message_id: messageId }).where('id', '=', m.id).execute();
+          out.push({ ...m, messageId });
+        }
+        return out;
       });
     },
 
-    async markSent(id, messageId, at) {
-      await s.db().updateTable('mail_outbox').set({ status: 'sent', message_id: messageId, sent_at: toIso(at), last_error: null }).where('id', '=', id).execute();
+    async markSent(id, response, at) {
+      await s.db().updateTable('mail_outbox').set({ status: 'sent', smtp_response: response.slice(0, 500), sent_at: toIso(at), last_error: null })
+        .where('id', '=', id).execute();
     },
     async retryLater(id, next, error) {
       await s.db().updateTable('mail_outbox').set({ status: 'pending', next_attempt_at: toIso(next), last_error: error.slice(0, 500), claimed_at: null })
         .where('id', '=', id).where('status', '=', 'sending').execute();
     },
+    async resendLater(id, next, error) {
+      await s.db().updateTable('mail_outbox')
+        .set((eb) => ({ status: 'pending', next_attempt_at: toIso(next), last_error: error.slice(0, 500), claimed_at: null, resends: eb('resends', '+', 1) }))
+        .where('id', '=', id).where('status', '=', 'sending').execute();
+    },
     async fail(id, error, status) {
       await s.db().updateTable('mail_outbox').set({ status, last_error: error.slice(0, 500) }).where('id', '=', id).execute();
     },
-    async markStaleUncertain(claimedBefore) {
-      const r = await s.db().updateTable('mail_outbox').set({ status: 'uncertain', last_error: 'the sender stopped during the SMTP exchange; not resent' })
-        .where('status', '=', 'sending').where('claimed_at', '<', toIso(claimedBefore)).executeTakeFirst();
-      return Number(r.numUpdatedRows);
+    async reclaimStale(claimedBefore, maxAttempts) {
+      return s.atomic(async (db) => {
+        const cut = toIso(claimedBefore);
+        const given = await db.updateTable('mail_outbox')
+          .set({ status: 'uncertain', last_error: `the sender stopped during the SMTP exchange on attempt ${maxAttempts}; maybe delivered, not resent again` })
+          .where('status', '=', 'sending').where('claimed_at', '<', cut).where('attempts', '>=', maxAttempts).executeTakeFirst();
+        const back = await db.updateTable('mail_outbox')
+          .set((eb) => ({ status: 'pending', claimed_at: null, resends: eb('resends', '+', 1), last_error: 'the sender stopped during the SMTP exchange; resent with the same Message-ID' }))
+          .where('status', '=', 'sending').where('claimed_at', '<', cut).executeTakeFirst();
+        return { resend: Number(back.numUpdatedRows), uncertain: Number(given.numUpdatedRows) };
+      });
     },
     async counts() {
       const rows = await s.db().selectFrom('mail_outbox').select((eb) => ['status', eb.fn.countAll().as('n')]).groupBy('status').execute();

@@ -33,6 +33,8 @@ export interface WebTables {
     last_error: string | null;
     /** JSON MailAttachment[] (migration 0060); null without attachments. */
     attachments: string | null;
+    resends: Generated<number>;
+    smtp_response: string | null;
   };
   mail_digest_items: { user_id: string; lead_id: string; offer_id: string; created_at: Iso; taken_by: string | null };
 }

@@ -1,6 +1,9 @@
-// The mail sender is at most once: a mail is claimed before the SMTP call and marked sent (with the server's
-// message id) after it; refusals are retried or failed; an unknown outcome (or a sender that died mid-send) is
-// never resent. Mails are written in the transaction of their change: a rolled-back change sends nothing.
+// The mail sender loses no mail and never sends one notification as two different messages: the Message-ID is
+// fixed at the first claim and reused by every attempt; the 250 is committed as it arrives; refusals are retried;
+// an unknown outcome (a connection broken mid-exchange, or a sender that died) is resent with the same
+// Message-ID. Each kill window is exercised against real SMTP servers over sockets: before the exchange, mid-DATA
+// (the server discards the partial message), after the final "." without a 250, after the 250 without the
+// commit. Mails are written in the transaction of their change: a rolled-back change sends nothing.
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../src/config/schema.ts';
 import type { OutgoingMail } from '../../src/domain/mail.ts';
@@ -12,7 +15,7 @@ import { webError } from '../../src/web/errors.ts';
 import type { WebFixture } from '../web/fixture.ts';
 import { webFixture } from '../web/fixture.ts';
 
-const cfg = { ...configSchema.parse({}).mail, enabled: true, maxAttempts: 3 };
+const cfg = { ...configSchema.parse({}).mail, enabled: true, maxAttempts: 3, leaseSeconds: 120 };
 const mail = (key: string, at: Date): OutgoingMail => ({
   dedupeKey: key, kind: 'reminder', userId: 'u-pmA1', leadId: null, to: 'pma1@people.example', subject: `Mail ${key}`, html: '<p>x</p>', text: 'x', createdAt: at, notBefore: at,
 });
@@ -42,41 +45,47 @@ describe('mail sender', () => {
     await store.mail.enqueue([mail('a', clock.now()), mail('b', clock.now()), mail('a', clock.now())]);
     const t = scripted([]);
     const first = await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger);
-    expect(first).toEqual({ sent: 2, retried: 0, failed: 0, uncertain: 0 });
+    expect(first).toEqual({ sent: 2, retried: 0, failed: 0, resent: 0, reclaimed: 0, uncertain: 0 });
     expect(t.sent.map((m) => m.subject)).toEqual(['Mail a', 'Mail b']);
     expect(t.sent[0]!.headers['Auto-Submitted']).toBe('auto-generated');
     const rows = await store.mail.list({});
-    expect(rows.map((r) => [r.status, r.messageId])).toEqual([['sent', '<server-2@smtp.test>'], ['sent', '<server-1@smtp.test>']]);
+    expect(rows.map((r) => [r.status, r.messageId, r.smtpResponse])).toEqual([
+      ['sent', t.sent[1]!.messageId, '250 2.0.0 queued'], ['sent', t.sent[0]!.messageId, '250 2.0.0 queued'],
+    ]);
     expect((await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger)).sent).toBe(0);
     expect(t.sent).toHaveLength(2);
   });
 
-  it('retries a temporary refusal with backoff, fails a permanent one, never resends an unknown outcome', async () => {
+  it('retries a temporary refusal with backoff, fails a permanent one, resends an unknown outcome with the same Message-ID', async () => {
     f = await webFixture({ transport: null });
     const { store, clock, ctx } = f.t;
     await store.mail.enqueue([mail('temp', clock.now()), mail('perm', clock.now()), mail('lost', clock.now())]);
     const t = scripted([{ responseCode: 451, command: 'RCPT TO' }, { responseCode: 550, command: 'RCPT TO' }, { code: 'ETIMEDOUT', command: 'DATA' }]);
-    expect(await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger)).toEqual({ sent: 0, retried: 1, failed: 1, uncertain: 1 });
+    expect(await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger))
+      .toEqual({ sent: 0, retried: 1, failed: 1, resent: 1, reclaimed: 0, uncertain: 0 });
     // Not due yet: the backoff holds the retry back.
     expect((await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger)).sent).toBe(0);
     clock.advance(5 * 60_000);
-    expect((await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger)).sent).toBe(1);
-    expect(t.sent.map((m) => m.subject)).toEqual(['Mail temp']);
-    expect(await store.mail.counts()).toMatchObject({ sent: 1, failed: 1, uncertain: 1, pending: 0 });
+    expect((await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger)).sent).toBe(2);
+    expect(t.sent.map((m) => m.subject)).toEqual(['Mail temp', 'Mail lost']);
+    const lost = (await store.mail.list({})).find((m) => m.dedupeKey === 'lost')!;
+    expect(lost).toMatchObject({ status: 'sent', resends: 1, attempts: 2, messageId: t.sent[1]!.messageId });
+    expect(await store.mail.counts()).toMatchObject({ sent: 2, failed: 1, uncertain: 0, pending: 0 });
   });
 
-  it('a sender that dies between claim and SMTP answer leaves the mail uncertain, not sent twice', async () => {
+  it('an unknown outcome on the last attempt is uncertain: kept for a person, not resent again', async () => {
     f = await webFixture({ transport: null });
     const { store, clock, ctx } = f.t;
-    await store.mail.enqueue([mail('crash', clock.now())]);
-    // The dead sender: it claimed the mail (and may have handed it to SMTP) but never recorded the outcome.
-    expect(await store.mail.claimDue(clock.now(), 10)).toHaveLength(1);
-    const t = scripted([]);
-    expect((await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger)).sent).toBe(0);
-    clock.advance(10 * 60_000);
-    expect(await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger)).toMatchObject({ sent: 0, uncertain: 1 });
+    await store.mail.enqueue([mail('cut', clock.now())]);
+    const t = scripted([{ code: 'ETIMEDOUT', command: 'CONN' }, { code: 'ECONNECTION', command: 'CONN' }, { code: 'ETIMEDOUT', command: 'CONN' }]);
+    const runs = [];
+    for (let i = 0; i < 4; i++) {
+      runs.push(await sendDueMails(store, t, cfg, f.web.publicUrl, () => clock.now(), ctx.logger));
+      clock.advance(10 * 60_000);
+    }
+    expect(runs.map((r) => [r.resent, r.uncertain])).toEqual([[1, 0], [1, 0], [0, 1], [0, 0]]);
     expect(t.sent).toHaveLength(0);
-    expect((await store.mail.list({}))[0]).toMatchObject({ status: 'uncertain' });
+    expect((await store.mail.list({}))[0]).toMatchObject({ status: 'uncertain', attempts: 3, resends: 2 });
   });
 
   it('mails commit with their change: a change that fails queues no mail', async () => {

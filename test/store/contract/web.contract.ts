@@ -92,15 +92,20 @@ export function webContract(open: OpenStore): void {
       const s = store();
       expect(await s.mail.enqueue([mail('a'), mail('b', at(5)), mail('a')])).toBe(2);
       expect(await s.mail.enqueue([mail('a')])).toBe(0);
-      const [x, y] = await Promise.all([s.mail.claimDue(T0, 10), s.mail.claimDue(T0, 10)]);
+      const mid = (m: { dedupeKey: string }) => `<${m.dedupeKey}@x>`;
+      const [x, y] = await Promise.all([s.mail.claimDue(T0, 10, mid), s.mail.claimDue(T0, 10, mid)]);
       expect([...x, ...y].map((m) => m.dedupeKey)).toEqual(['a']);
-      expect(x.concat(y)[0]).toMatchObject({ status: 'sending', attempts: 1 });
-      await s.mail.markSent(x.concat(y)[0]!.id, '<m1@x>', at(1));
-      expect((await s.mail.claimDue(at(5), 10)).map((m) => m.dedupeKey)).toEqual(['b']);
-      expect(await s.mail.markStaleUncertain(at(6))).toBe(1);
+      expect(x.concat(y)[0]).toMatchObject({ status: 'sending', attempts: 1, messageId: '<a@x>' });
+      await s.mail.markSent(x.concat(y)[0]!.id, '250 queued as A1', at(1));
+      expect((await s.mail.claimDue(at(5), 10, mid)).map((m) => m.dedupeKey)).toEqual(['b']);
+      // A dead sender's claim: resent (same Message-ID) until the last attempt, then uncertain.
+      expect(await s.mail.reclaimStale(at(6), 2)).toEqual({ resend: 1, uncertain: 0 });
+      const again = await s.mail.claimDue(at(7), 10, () => '<other@x>');
+      expect(again).toMatchObject([{ dedupeKey: 'b', attempts: 2, resends: 1, messageId: '<b@x>' }]);
+      expect(await s.mail.reclaimStale(at(8), 2)).toEqual({ resend: 0, uncertain: 1 });
       expect(await s.mail.counts()).toEqual({ pending: 0, sending: 0, sent: 1, failed: 0, uncertain: 1 });
       expect(await s.mail.purgeSentBodies(at(2))).toBe(1);
-      expect((await s.mail.list({ kind: 'reminder' })).find((m) => m.dedupeKey === 'a')).toMatchObject({ html: '', text: '', messageId: '<m1@x>' });
+      expect((await s.mail.list({ kind: 'reminder' })).find((m) => m.dedupeKey === 'a')).toMatchObject({ html: '', text: '', messageId: '<a@x>', smtpResponse: '250 queued as A1' });
     });
 
     it('digest items: one per user and lead, taken once', async () => {

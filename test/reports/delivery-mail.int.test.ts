@@ -80,7 +80,7 @@ describe('weekly report delivery', () => {
     const again = await deliverReports(deps, period);
     expect(again).toEqual({ period: '2026-W45', recipients: 6, queued: 4, optedOut: 1 });
     expect(await deliverReports(deps, period)).toMatchObject({ queued: 0 });
-    expect(await send()).toEqual({ sent: 6, retried: 0, failed: 0, uncertain: 0 });
+    expect(await send()).toEqual({ sent: 6, retried: 0, failed: 0, resent: 0, reclaimed: 0, uncertain: 0 });
     expect((await send()).sent).toBe(0);
     await smtp.waitFor(() => smtp.mails.length >= 6);
     expect(smtp.mails.map(toOf).sort()).toEqual(recipients.map((a) => f.users[a].email).sort());

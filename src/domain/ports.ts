@@ -330,7 +330,14 @@ export interface Store {
   readonly rateLimits: RateLimitRepository;
   /**
    * Run `fn` in one database transaction: every repository on `tx` writes inside it, and it commits only when
-   * `fn` resolves. Serialised: no two transactions interleave (SQLite: BEGIN IMMEDIATE).
+   * `fn` resolves. It behaves as if no other transaction interleaved (SQLite: BEGIN IMMEDIATE; PostgreSQL:
+   * SERIALIZABLE).
+   *
+   * A transaction callback may run more than once: PostgreSQL aborts a transaction that conflicts with a
+   * concurrent one (40001/40P01) and the store runs `fn` again from the start on a fresh transaction. So `fn`
+   * does store work only and returns what happened; the caller applies it after the promise resolves. No effect
+   * inside `fn` may outlive a rollback: no counters, maps or arrays declared outside it, no metrics, no logs that
+   * claim success, no mails or CRM/HTTP calls (the outboxes exist for those).
    */
   transaction<T>(fn: (tx: Store) => Promise<T>): Promise<T>;
   close(): Promise<void>;

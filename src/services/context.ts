@@ -53,5 +53,14 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
+/**
+ * Add each count of `part` to the same count of `sum`. A store.transaction callback may run more than once
+ * (PostgreSQL re-runs it after a serialization failure), so it counts into a `part` of its own, returns it, and
+ * the caller adds it once the transaction has resolved: a rolled-back attempt then counts nothing.
+ */
+export function addCounts<K extends string>(sum: Record<NoInfer<K>, number>, part: Readonly<Record<K, number>>): void {
+  for (const k of Object.keys(part) as K[]) sum[k] += part[k];
+}
+
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;

@@ -8,6 +8,7 @@ import type { CrmConnector, WriteOutcome } from '../connectors/contract.ts';
 import { withdrawLead } from '../domain/lifecycle.ts';
 import type { OutboxItem, Store } from '../domain/ports.ts';
 import type { ServiceContext } from './context.ts';
+import { addCounts } from './context.ts';
 
 export interface FlushSummary {
   sent: number;
@@ -69,35 +70,44 @@ async function skipAlreadyApplied(
 async function settle(ctx: ServiceContext, items: readonly OutboxItem[], outcomes: readonly WriteOutcome[], sum: FlushSummary): Promise<void> {
   const now = ctx.clock.now();
   const { maxAttempts, retryBaseSeconds } = ctx.settings.outbox;
-  await ctx.store.transaction(async (tx) => {
+  // fn may run more than once (Store.transaction): it returns its counts and quarantines; they are applied
+  // (counted, logged) once, after the commit.
+  const r = await ctx.store.transaction(async (tx) => {
+    const counts = { ok: 0, retried: 0, quarantined: 0, gone: 0 };
+    const failed: Array<{ item: OutboxItem; reason: Extract<WriteOutcome, { status: 'failed' }>['reason'] }> = [];
     const done: Array<{ id: number; revision: number }> = [];
     for (let k = 0; k < items.length; k++) {
       const item = items[k]!;
       const o = outcomes[k]!;
       if (o.status === 'ok') {
         done.push({ id: item.id, revision: item.revision });
-        sum.ok++;
+        counts.ok++;
       } else if (o.status === 'retry') {
         if (item.attempts + 1 >= maxAttempts) {
           await tx.outbox.quarantine(item.id, item.revision, { code: o.code, message: `gave up after ${maxAttempts} attempts: ${o.message}` }, now);
-          sum.quarantined++;
+          counts.quarantined++;
         } else {
           const backoff = o.retryAfterMs ?? retryBaseSeconds * 1000 * 2 ** item.attempts;
           await tx.outbox.retryLater(item.id, item.revision, new Date(now.getTime() + backoff), `${o.code}: ${o.message}`);
-          sum.retried++;
+          counts.retried++;
         }
       } else if (o.status === 'failed') {
         await tx.outbox.quarantine(item.id, item.revision, o.reason, now);
-        sum.quarantined++;
-        ctx.logger.warn('write-back quarantined', { key: item.key, code: o.reason.code, source: o.reason.source ?? null });
+        counts.quarantined++;
+        failed.push({ item, reason: o.reason });
       } else {
         done.push({ id: item.id, revision: item.revision });
-        sum.gone++;
+        counts.gone++;
         await onGone(tx, item, o, now);
       }
     }
     await tx.outbox.complete(done, now);
+    return { counts, failed };
   });
+  addCounts(sum, r.counts);
+  for (const { item, reason } of r.failed) {
+    ctx.logger.warn('write-back quarantined', { key: item.key, code: reason.code, source: reason.source ?? null });
+  }
 }
 
 /** The CRM record is deleted or converted: the lead learns it; nothing is retried. */

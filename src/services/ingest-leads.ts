@@ -5,7 +5,7 @@ import type { CrmKind, Lead } from '../domain/lead.ts';
 import { withdrawLead } from '../domain/lifecycle.ts';
 import type { IncomingLead, Store } from '../domain/ports.ts';
 import type { ServiceContext } from './context.ts';
-import { contentHash } from './context.ts';
+import { addCounts, contentHash } from './context.ts';
 
 export interface IngestSummary {
   created: number;
@@ -26,7 +26,10 @@ export async function ingestLeadPage(
   sum: IngestSummary,
 ): Promise<void> {
   const now = ctx.clock.now();
-  await ctx.store.transaction(async (tx) => {
+  // fn may run more than once (Store.transaction): it returns its counts and conversions; they are counted
+  // and logged once, after the commit.
+  const work = await ctx.store.transaction(async (tx) => {
+    const work: PageWork = { sum: emptyIngestSummary(), converted: [] };
     const incoming: IncomingLead[] = [];
     const gone: Array<{ externalId: string; mergedInto: string | null }> = [];
     const released: string[] = [];
@@ -41,29 +44,35 @@ export async function ingestLeadPage(
         gone.push({ externalId: item.externalId, mergedInto: item.mergedInto });
       } else {
         await tx.quarantine.putRecord({ crm, object, externalId: item.externalId, reason: item.reason, payload: item.raw }, now);
-        sum.quarantined++;
+        work.sum.quarantined++;
       }
     }
     if (released.length > 0) await tx.quarantine.release(crm, object, released);
     const outcomes = await tx.leads.upsertIncoming(incoming, now, () => ctx.ids.next());
     for (const o of outcomes) {
-      sum[o.kind]++;
+      work.sum[o.kind]++;
       if (o.kind === 'created') {
         await tx.events.append([{ leadId: o.lead.id, at: now, type: 'received', actor: 'crm', partnerId: null, data: {} }]);
       }
-      if (o.kind === 'changed') await onChanged(ctx, tx, o.lead, o.previous, now, sum);
-      if (o.kind === 'unchanged' && o.lead.crmConverted) await onConverted(ctx, tx, o.lead, now, sum);
+      if (o.kind === 'changed') await onChanged(tx, o.lead, o.previous, now, work);
+      if (o.kind === 'unchanged' && o.lead.crmConverted) await onConverted(tx, o.lead, now, work);
     }
-    for (const g of gone) await onDeleted(tx, crm, g.externalId, g.mergedInto, now, sum);
+    for (const g of gone) await onDeleted(tx, crm, g.externalId, g.mergedInto, now, work.sum);
     await tx.cursors.set(crm, object, page.cursor, now);
+    return work;
   });
+  addCounts(sum, work.sum);
+  for (const leadId of work.converted) ctx.logger.info('lead converted in the CRM; offers withdrawn', { leadId });
   ctx.logger.debug('lead page stored', { object, items: page.items.length, cursor: page.cursor.stamp });
 }
 
-async function onChanged(ctx: ServiceContext, tx: Store, lead: Lead, previous: Lead, now: Date, sum: IngestSummary): Promise<void> {
+/** What one attempt at storing a page did: its counts and the leads it withdrew because they were converted. */
+interface PageWork { readonly sum: IngestSummary; readonly converted: string[] }
+
+async function onChanged(tx: Store, lead: Lead, previous: Lead, now: Date, work: PageWork): Promise<void> {
   await tx.events.append([{ leadId: lead.id, at: now, type: 'updated', actor: 'crm', partnerId: null, data: { version: lead.version } }]);
   if (lead.crmConverted && !previous.crmConverted) {
-    await onConverted(ctx, tx, lead, now, sum);
+    await onConverted(tx, lead, now, work);
     return;
   }
   // New data may fix what qualification missed: the lead is qualified again from scratch.
@@ -74,7 +83,7 @@ async function onChanged(ctx: ServiceContext, tx: Store, lead: Lead, previous: L
 }
 
 /** Converted in the CRM by someone else: unreserved leads are withdrawn (sales took them over). */
-async function onConverted(ctx: ServiceContext, tx: Store, lead: Lead, now: Date, sum: IngestSummary): Promise<void> {
+async function onConverted(tx: Store, lead: Lead, now: Date, work: PageWork): Promise<void> {
   if (['reserved', 'contacted', 'meeting', 'proposal', 'won', 'lost', 'withdrawn', 'rejected'].includes(lead.status)) return;
   const r = withdrawLead(lead, now);
   if (!r.ok) return;
@@ -82,8 +91,8 @@ async function onConverted(ctx: ServiceContext, tx: Store, lead: Lead, now: Date
   if (!(await tx.leads.save(next))) throw new Error(`lead ${lead.id} changed concurrently during ingest`);
   await tx.offers.closeForLead(lead.id, 'withdrawn', now);
   await tx.events.append([{ leadId: lead.id, at: now, type: 'converted', actor: 'crm', partnerId: null, data: { opportunityId: lead.crmOpportunityId } }]);
-  sum.converted++;
-  ctx.logger.info('lead converted in the CRM; offers withdrawn', { leadId: lead.id });
+  work.sum.converted++;
+  work.converted.push(lead.id);
 }
 
 async function onDeleted(

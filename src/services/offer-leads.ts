@@ -10,6 +10,7 @@ import { match, prepareMatching, selectWave } from '../rules/match.ts';
 import type { AwayPeriod } from '../domain/availability.ts';
 import { isAwayAt } from '../domain/availability.ts';
 import type { ServiceContext } from './context.ts';
+import { addCounts } from './context.ts';
 import { waveDeadline } from './deadlines.ts';
 import { enqueueLeadState } from './write-backs.ts';
 
@@ -46,12 +47,31 @@ export async function offerQualifiedLeads(ctx: ServiceContext, signal?: AbortSig
     signal?.throwIfAborted();
     const batch = await ctx.store.leads.list({ status: ['qualified'], limit: CHUNK });
     if (batch.length === 0) return sum;
-    state ??= await loadMatchingState(ctx);
-    const s = state;
-    await ctx.store.transaction(async (tx) => {
-      for (const lead of batch) await offerNextWave(ctx, tx, s, lead, sum);
+    const s = state ??= await loadMatchingState(ctx);
+    const done = await ctx.store.transaction(async (tx) => {
+      // fn may run more than once (Store.transaction): it counts into its own summary and partner load, which
+      // are kept only once the transaction has committed.
+      const part: OfferSummary = { leads: 0, offers: 0, unmatched: 0 };
+      const run = attemptState(s);
+      for (const lead of batch) await offerNextWave(ctx, tx, run, lead, part);
+      return { part, run };
     });
+    addCounts(sum, done.part);
+    keepAttempt(s, done.run);
   }
+}
+
+/**
+ * A copy of `state` for one attempt of a transaction: offerNextWave counts the offers it makes into the copy's
+ * partner load, so an attempt that is rolled back and run again does not count them twice. Once the
+ * transaction has committed, `keepAttempt(state, copy)` makes the copy's load the run's.
+ */
+export function attemptState(state: MatchingState): MatchingState {
+  return { ...state, stats: new Map(state.stats) };
+}
+
+export function keepAttempt(state: MatchingState, attempt: MatchingState): void {
+  for (const [id, st] of attempt.stats) state.stats.set(id, st);
 }
 
 /**
@@ -61,6 +81,9 @@ export async function offerQualifiedLeads(ctx: ServiceContext, signal?: AbortSig
  *
  * Partners away now and partners whose hold on this lead was revoked are taken out of the matched candidates
  * before the wave is picked (the matching engine itself stays a pure function of partners and stats).
+ *
+ * It counts into `sum` and into `state.stats` (the partners' load): inside a transaction pass a summary and an
+ * `attemptState` made inside fn, and apply them after the transaction resolved.
  */
 export async function offerNextWave(
   ctx: ServiceContext, tx: Store, state: MatchingState, lead: Lead, sum: OfferSummary, reason?: string,

@@ -6,6 +6,7 @@ import { applyQualification } from '../domain/lifecycle.ts';
 import { qualify } from '../rules/qualify.ts';
 import type { Store } from '../domain/ports.ts';
 import type { ServiceContext } from './context.ts';
+import { addCounts } from './context.ts';
 import { findOriginal, hashedKeys } from './duplicates.ts';
 import { enqueueLeadState } from './write-backs.ts';
 
@@ -20,11 +21,13 @@ export async function qualifyNewLeads(ctx: ServiceContext, signal?: AbortSignal)
     const batch = await ctx.store.leads.list({ status: ['new'], limit: CHUNK });
     if (batch.length === 0) return sum;
     const now = ctx.clock.now();
-    await ctx.store.transaction(async (tx) => {
+    // fn may run more than once (Store.transaction): it returns its counts, added once it has committed.
+    const part = await ctx.store.transaction(async (tx) => {
+      const counts: QualifySummary = { qualified: 0, needs_qualification: 0, rejected: 0 };
       for (const lead of batch) {
         const next = await decide(ctx, tx, lead, now);
         if (!(await tx.leads.save(next))) continue; // changed meanwhile: the next round sees it again
-        sum[next.status as keyof QualifySummary]++;
+        counts[next.status as keyof QualifySummary]++;
         await tx.events.append([{
           leadId: lead.id, at: now, type: next.status as 'qualified' | 'needs_qualification' | 'rejected', actor: 'rules',
           partnerId: null, data: { reasons: next.qualification?.reasons ?? [], temperature: next.temperature },
@@ -32,7 +35,9 @@ export async function qualifyNewLeads(ctx: ServiceContext, signal?: AbortSignal)
         // Qualified leads are written back once offered (same cycle); the others now.
         if (next.status !== 'qualified') await enqueueLeadState(tx, next, ctx.settings.opportunityStages, now);
       }
+      return counts;
     });
+    addCounts(sum, part);
   }
 }
 

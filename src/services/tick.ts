@@ -11,10 +11,10 @@ import { workingStatuses } from '../domain/lead.ts';
 import { revokeLead } from '../domain/lifecycle.ts';
 import type { Store } from '../domain/ports.ts';
 import type { ServiceContext } from './context.ts';
-import { HOUR } from './context.ts';
+import { addCounts, HOUR } from './context.ts';
 import { effectiveDue } from './deadlines.ts';
 import type { MatchingState, OfferSummary } from './offer-leads.ts';
-import { loadMatchingState, offerNextWave } from './offer-leads.ts';
+import { attemptState, keepAttempt, loadMatchingState, offerNextWave } from './offer-leads.ts';
 import { enqueueLeadState } from './write-backs.ts';
 
 export interface TickSummary {
@@ -33,8 +33,10 @@ export interface TickSummary {
 
 const CHUNK = 200;
 
+const emptyTickSummary = (): TickSummary => ({ expiredOffers: 0, nextWaves: 0, escalated: 0, overdue: 0, reminders: 0, newlyOverdue: 0, revoked: 0, reoffered: 0 });
+
 export async function tick(ctx: ServiceContext, signal?: AbortSignal): Promise<TickSummary> {
-  const sum: TickSummary = { expiredOffers: 0, nextWaves: 0, escalated: 0, overdue: 0, reminders: 0, newlyOverdue: 0, revoked: 0, reoffered: 0 };
+  const sum = emptyTickSummary();
   const now = ctx.clock.now();
   const state = lazyState(ctx);
   await endWaves(ctx, now, state, sum, signal);
@@ -54,17 +56,23 @@ async function endWaves(ctx: ServiceContext, now: Date, state: () => Promise<Mat
     if (ending.length === 0) return;
     const leadIds = [...new Set(ending.map((o) => o.leadId))];
     const s = await state();
-    await ctx.store.transaction(async (tx) => {
+    // fn may run more than once (Store.transaction): its counts and partner load are kept after the commit.
+    const done = await ctx.store.transaction(async (tx) => {
+      const part = { expiredOffers: 0, escalated: 0, nextWaves: 0 };
+      const run = attemptState(s);
       for (const leadId of leadIds) {
-        sum.expiredOffers += await tx.offers.closeForLead(leadId, 'expired', now);
+        part.expiredOffers += await tx.offers.closeForLead(leadId, 'expired', now);
         const lead = await tx.leads.get(leadId);
         if (lead === null || lead.status !== 'offered') continue;
         const before: OfferSummary = { leads: 0, offers: 0, unmatched: 0 };
-        await offerNextWave(ctx, tx, s, lead, before);
-        if (before.unmatched > 0) sum.escalated++;
-        else sum.nextWaves++;
+        await offerNextWave(ctx, tx, run, lead, before);
+        if (before.unmatched > 0) part.escalated++;
+        else part.nextWaves++;
       }
+      return { part, run };
     });
+    addCounts(sum, done.part);
+    keepAttempt(s, done.run);
   }
 }
 
@@ -101,21 +109,27 @@ async function feedbackDeadlines(
   for (let i = 0; i < leads.length; i += CHUNK) {
     signal?.throwIfAborted();
     const chunk = leads.slice(i, i + CHUNK);
-    await ctx.store.transaction(async (tx) => {
+    // fn may run more than once (Store.transaction): its counts and partner load are kept after the commit.
+    const done = await ctx.store.transaction(async (tx) => {
+      const part = emptyTickSummary();
+      const run = s === null ? null : attemptState(s);
       for (const listed of chunk) {
         // Re-read inside the transaction: feedback or a reservation may have landed since the list.
         const lead = await tx.leads.get(listed.id);
         if (lead === null || lead.feedbackDueAt === null || lead.partnerId === null || !workingStatuses.includes(lead.status)) continue;
         const { step, due } = stepFor(ctx, lead, awayOf(lead), now);
-        if (step === 'overdue' || step === 'revoke') sum.overdue++;
-        if (step === 'remind') await remind(ctx, tx, lead, due, now, sum);
-        else if (step === 'overdue') await markOverdue(ctx, tx, lead, now, sum);
-        else if (step === 'revoke' && s !== null) {
-          await revoke(ctx, tx, s, lead, due, now, sum);
-          sum.overdue--;
+        if (step === 'overdue' || step === 'revoke') part.overdue++;
+        if (step === 'remind') await remind(ctx, tx, lead, due, now, part);
+        else if (step === 'overdue') await markOverdue(ctx, tx, lead, now, part);
+        else if (step === 'revoke' && run !== null) {
+          await revoke(ctx, tx, run, lead, due, now, part);
+          part.overdue--;
         }
       }
+      return { part, run };
     });
+    addCounts(sum, done.part);
+    if (s !== null && done.run !== null) keepAttempt(s, done.run);
   }
 }
 

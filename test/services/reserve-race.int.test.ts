@@ -77,13 +77,13 @@ describe('reservation race', () => {
     await noContactLeaks(t, leadId, partners, winner);
   });
 
-  it('across 4 processes × 50 attempts on one SQLite file, each under load → 1 reservation, 199 OFFER.ALREADY_TAKEN', async () => {
+  it('across 4 processes × 50 attempts on one store (SQLite file or PostgreSQL schema), each under load → 1 reservation, 199 OFFER.ALREADY_TAKEN', async () => {
     t = await marketContext();
     const { leadId, partners } = await raceSetup(t);
     const goFile = `${t.file}.go`;
     const ids = partners.map((p) => p.id).join(',');
     const children = Array.from({ length: 4 }, () => spawn(process.execPath, [
-      '--import', 'tsx', join(repoRoot, 'test/services/fixtures/reserve-racer.ts'), t.file, leadId, goFile, t.clock.now().toISOString(), ids,
+      '--import', 'tsx', join(repoRoot, 'test/services/fixtures/reserve-racer.ts'), t.url, leadId, goFile, t.clock.now().toISOString(), ids,
     ], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] }));
     const outputs = children.map((c) => {
       let out = '';

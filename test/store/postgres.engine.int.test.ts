@@ -42,6 +42,16 @@ describe('postgres engine: schema', () => {
     expect(await migrate(s.url.replace(/^postgres:/, 'postgresql:'))).toEqual([]);
   });
 
+  it('two leadrelay schemas in one database migrate independently (kysely bookkeeping per schema)', async () => {
+    const a = await schema();
+    const b = await schema();
+    expect(await migrate(a.url)).toEqual(Object.keys(postgresMigrations).sort());
+    expect(await migrate(b.url)).toEqual(Object.keys(postgresMigrations).sort());
+    const tables = await withPgClient(async (c) => (await c.query<{ table_schema: string }>(
+      `select table_schema from information_schema.tables where table_name = 'kysely_migration' and table_schema = any($1)`, [[a.schema, b.schema]])).rows);
+    expect(tables.map((t) => t.table_schema).sort()).toEqual([a.schema, b.schema].sort());
+  });
+
   it('identity ids, double precision, byte-order text: the SQLite meanings', async () => {
     const s = await schema();
     await migrate(s.url);

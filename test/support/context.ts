@@ -1,4 +1,5 @@
-// A ServiceContext over a real SQLite file with a movable clock, default rules and seeded randomness.
+// A ServiceContext over a real store with a movable clock, default rules and seeded randomness. The store is a
+// SQLite file, or a fresh PostgreSQL schema with LEADRELAY_TEST_STORE=postgres (stores.ts).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,7 +10,7 @@ import { nullLogger } from '../../src/lib/logger.ts';
 import { matchingConfigSchema, qualificationConfigSchema } from '../../src/rules/config-schema.ts';
 import type { ServiceContext, ServiceSettings } from '../../src/services/context.ts';
 import { seededRandom } from '../../src/services/context.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStoreAt, testStoreUrl } from './stores.ts';
 
 export interface TestClock { now(): Date; set(d: Date | string): void; advance(ms: number): void }
 
@@ -39,7 +40,8 @@ export interface TestContext { ctx: ServiceContext; clock: TestClock; store: Sto
 
 export async function testContext(over: Partial<ServiceSettings> = {}): Promise<TestContext> {
   const dir = mkdtempSync(join(tmpdir(), 'leadrelay-svc-'));
-  const store = await openStore({ url: `sqlite:${join(dir, 'test.db')}` });
+  const where = await testStoreUrl(`sqlite:${join(dir, 'test.db')}`);
+  const store = await openStoreAt(where);
   const clock = testClock();
   const ctx: ServiceContext = {
     store, clock, ids: { next: () => randomUUID() }, random: seededRandom(42), logger: nullLogger, settings: defaultSettings(over),
@@ -48,6 +50,7 @@ export async function testContext(over: Partial<ServiceSettings> = {}): Promise<
     ctx, clock, store,
     async close() {
       await store.close();
+      await where.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 // Test harness for end-to-end runs: a Salesforce emulator over a real socket, a temp directory with a config
-// file pointing at it, a real SQLite file, and the CLI run in-process (or as a child process for crash tests).
+// file pointing at it, a real store (a SQLite file in the temp directory, or a fresh PostgreSQL schema with
+// LEADRELAY_TEST_STORE=postgres: see stores.ts), and the CLI run in-process (or as a child process for crash tests).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import type { CliIO } from '../../src/cli/shared.ts';
 import { demoCredentials } from '../../src/cli/commands/demo.ts';
 import { nullLogger } from '../../src/lib/logger.ts';
 import type { Logger } from '../../src/lib/logger.ts';
+import { testStoreUrl } from './stores.ts';
 
 export const repoRoot = resolve(import.meta.dirname, '../..');
 
@@ -34,9 +36,12 @@ export interface HarnessOptions {
   readonly logger?: Logger;
   /** Log level in the config file (child processes log JSON lines to stderr at this level). */
   readonly logLevel?: string;
-  /** store.url in the config file (default sqlite:leadrelay.db in the temp folder); test/cluster passes its own. */
+  /** store.url; default: the harness's store for `dir` (startHarness), else `sqlite:leadrelay.db` in `dir`. */
   readonly storeUrl?: string;
 }
+
+/** The store each harness directory uses, so a config rewritten later in the same directory keeps it. */
+const storeOfDir = new Map<string, string>();
 
 export function writeConfig(dir: string, url: string, opts: HarnessOptions = {}): string {
   const file = join(dir, 'leadrelay.yaml');
@@ -44,7 +49,7 @@ export function writeConfig(dir: string, url: string, opts: HarnessOptions = {})
     'crm: salesforce',
     `mappingsDir: ${JSON.stringify(opts.mappingsDir ?? join(repoRoot, 'mappings'))}`,
     'store:',
-    `  url: ${JSON.stringify(opts.storeUrl ?? 'sqlite:leadrelay.db')}`,
+    `  url: ${JSON.stringify(opts.storeUrl ?? storeOfDir.get(dir) ?? 'sqlite:leadrelay.db')}`,
     'salesforce:',
     `  loginUrl: ${url}`,
     `  instanceUrl: ${url}`,
@@ -71,6 +76,8 @@ export function writeConfig(dir: string, url: string, opts: HarnessOptions = {})
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const emu = await startSalesforceEmulator(opts.emulator ?? {});
   const dir = mkdtempSync(join(tmpdir(), 'leadrelay-'));
+  const store = await testStoreUrl('sqlite:leadrelay.db');
+  storeOfDir.set(dir, store.url);
   const configFile = writeConfig(dir, emu.url, opts);
   const env: Record<string, string> = {
     SF_CLIENT_ID: demoCredentials.clientId, SF_CLIENT_SECRET: demoCredentials.clientSecret,
@@ -99,6 +106,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     },
     async close() {
       await emu.close();
+      storeOfDir.delete(dir);
+      await store.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

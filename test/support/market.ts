@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { nullLogger } from '../../src/lib/logger.ts';
 import type { ServiceContext, ServiceSettings } from '../../src/services/context.ts';
 import { seededRandom } from '../../src/services/context.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStoreAt, testStoreUrl } from './stores.ts';
 import type { TestContext } from './context.ts';
 import { defaultSettings, testClock } from './context.ts';
 import type { Lead, Temperature } from '../../src/domain/lead.ts';
@@ -73,21 +73,28 @@ export function cpuLoad(sliceMs = 4): () => void {
   return () => { on = false; };
 }
 
-export interface MarketContext extends TestContext { readonly file: string }
+export interface MarketContext extends TestContext {
+  /** The store's url: child processes open the same store (a SQLite file, or a PostgreSQL schema). */
+  readonly url: string;
+  /** A path in the context's temp directory (the SQLite file on SQLite), for files beside the store. */
+  readonly file: string;
+}
 
-/** testContext with the SQLite file's path exposed (child processes open the same file). */
+/** testContext with the store's url exposed (child processes open the same store). */
 export async function marketContext(over: Partial<ServiceSettings> = {}, start?: string): Promise<MarketContext> {
   const dir = mkdtempSync(join(tmpdir(), 'leadrelay-market-'));
   const file = join(dir, 'market.db');
-  const store = await openStore({ url: `sqlite:${file}` });
+  const where = await testStoreUrl(`sqlite:${file}`);
+  const store = await openStoreAt(where);
   const clock = testClock(start);
   const ctx: ServiceContext = {
     store, clock, ids: { next: () => randomUUID() }, random: seededRandom(42), logger: nullLogger, settings: defaultSettings(over),
   };
   return {
-    ctx, clock, store, file,
+    ctx, clock, store, file, url: where.url,
     async close() {
       await store.close();
+      await where.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,8 @@
 // Stores for tests on every engine: SQLite (a temp file) and PostgreSQL (a fresh schema of the test server).
 //
+// Most integration tests (test/support/context.ts, market.ts, harness.ts, test/web/fixture.ts) run on the engine
+// LEADRELAY_TEST_STORE names: `sqlite` (the default) or `postgres` (`npm run test:pg`), through testStoreUrl.
+//
 // PostgreSQL is never skipped: when it cannot be reached the test fails with a message saying so (CI starts
 // the server in .ci/run). The server is LEADRELAY_TEST_PG_URL, default postgres://postgres@127.0.0.1:5432/test.
 // Each PostgreSQL store lives in its own schema (search_path set through the connection's `options`), created
@@ -68,6 +71,34 @@ export async function freshPgDatabase(prefix = 'lr_test'): Promise<PgDatabase> {
     url: u.toString(),
     drop: () => withPgClient(async (c) => { await c.query(`drop database if exists "${name}" with (force)`); }),
   };
+}
+
+/** The engine the shared test harnesses open: LEADRELAY_TEST_STORE (`sqlite`, the default, or `postgres`). */
+export function testStoreKind(): EngineKind {
+  const v = process.env.LEADRELAY_TEST_STORE ?? 'sqlite';
+  if (v === 'sqlite' || v === 'postgres') return v;
+  throw new Error(`LEADRELAY_TEST_STORE=${v}: use sqlite (the default) or postgres.`);
+}
+
+export interface TestStoreUrl { readonly url: string; drop(): Promise<void> }
+
+/**
+ * Where a fresh store of the environment's engine lives: `sqliteUrl` itself on SQLite (its file is the caller's
+ * to remove, with its temp directory), or a new PostgreSQL schema, removed by drop().
+ */
+export async function testStoreUrl(sqliteUrl: string, kind: EngineKind = testStoreKind()): Promise<TestStoreUrl> {
+  if (kind === 'sqlite') return { url: sqliteUrl, drop: async () => {} };
+  return freshPgSchema();
+}
+
+/** openStore on a testStoreUrl: the schema is dropped again when opening fails. */
+export async function openStoreAt(where: TestStoreUrl): Promise<Store> {
+  try {
+    return await openStore({ url: where.url });
+  } catch (e) {
+    await where.drop();
+    throw e;
+  }
 }
 
 export interface OpenTestStoreOptions { readonly poolSize?: number }

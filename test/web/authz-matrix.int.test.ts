@@ -4,10 +4,12 @@
 // - no response carries contact data of a lead the caller does not hold (teasers never do), another partner's
 //   lead ids, partner names outside the caller's slice, or people of other organisations;
 // - lead pages and API answers show exactly the leads of the caller's slice;
-// - every change outside the caller's slice is refused and leaves the database byte-for-byte as it was.
+// - every change outside the caller's slice is refused and leaves the database byte-for-byte as it was (on
+//   PostgreSQL, LEADRELAY_TEST_STORE=postgres: row for row).
 import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import type { LightMyRequestResponse } from 'fastify';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signActionLink } from '../../src/notify/links.ts';
 import type { ActorName, LeadKey, PartnerKey, WebFixture } from './fixture.ts';
@@ -148,24 +150,53 @@ function forbiddenFor(f: WebFixture, a: Actor): string[] {
   return out;
 }
 
+/** A digest of every table's rows (sessions, kv and migrations left out), read through a connection of its own. */
+interface Digester { digest(): Promise<string>; close(): Promise<void> }
+
 // Bookkeeping every request may touch (sessions, settings, rate-limit counters) is not a change of the data.
-function dbDigest(db: Database.Database): string {
-  {
-    const tables = (db.prepare("select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not in ('web_sessions', 'kv', 'rate_limits', 'kysely_migration', 'kysely_migration_lock') order by name").all() as Array<{ name: string }>).map((t) => t.name);
-    const h = createHash('sha256');
-    for (const t of tables) {
-      const rows = db.prepare(`select * from "${t}"`).all() as Array<Record<string, unknown>>;
-      const clean = t === 'api_tokens' ? rows.map(({ last_used_at: _l, ...r }) => r) : rows;
-      h.update(`${t}:${JSON.stringify(clean)}\n`);
-    }
-    return h.digest('hex');
+const skipped = ['web_sessions', 'kv', 'rate_limits', 'kysely_migration', 'kysely_migration_lock'];
+
+function digestOf(tables: ReadonlyArray<{ name: string; rows: Array<Record<string, unknown>> }>, sorted = false): string {
+  const h = createHash('sha256');
+  for (const { name, rows } of tables) {
+    const clean = name === 'api_tokens' ? rows.map(({ last_used_at: _l, ...r }) => r) : rows;
+    const lines = clean.map((r) => JSON.stringify(r));
+    h.update(`${name}:${JSON.stringify(sorted ? lines.sort() : lines)}\n`);
   }
+  return h.digest('hex');
+}
+
+async function digester(f: WebFixture): Promise<Digester> {
+  if (f.storeUrl.startsWith('sqlite:')) {
+    const db = new Database(f.dbFile, { readonly: true, fileMustExist: true });
+    const list = `select name from sqlite_master where type = 'table' and name not like 'sqlite_%' and name not in (${skipped.map((n) => `'${n}'`).join(', ')}) order by name`;
+    return {
+      digest: async () => digestOf((db.prepare(list).all() as Array<{ name: string }>).map(({ name }) => ({
+        name, rows: db.prepare(`select * from "${name}"`).all() as Array<Record<string, unknown>>,
+      }))),
+      close: async () => { db.close(); },
+    };
+  }
+  // PostgreSQL: every table in one round trip. A heap's row order moves when a row is rewritten with the same
+  // values, so rows are compared sorted. The migrations fix the table list, so it is read once.
+  const c = new pg.Client({ connectionString: f.storeUrl });
+  await c.connect();
+  const names = (await c.query<{ name: string }>(
+    `select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE' and not (table_name = any($1)) order by table_name collate "C"`, [skipped])).rows.map((r) => r.name);
+  const all = `select ${names.map((n) => `(select coalesce(json_agg(r), '[]'::json) from "${n}" r) as "${n}"`).join(', ')}`;
+  return {
+    async digest() {
+      const row = (await c.query<Record<string, Array<Record<string, unknown>>>>(all)).rows[0]!;
+      return digestOf(names.map((name) => ({ name, rows: row[name]! })), true);
+    },
+    close: () => c.end(),
+  };
 }
 
 describe('authorisation matrix: every route × every role × another organisation', () => {
   let f: WebFixture;
   let table: Record<string, Probe>;
-  let db: Database.Database;
+  let db: Digester;
   const tokens = new Map<ActorName, string>();
 
   const request = async (a: Actor, method: string, t: Target): Promise<LightMyRequestResponse> => {
@@ -180,13 +211,13 @@ describe('authorisation matrix: every route × every role × another organisatio
 
   beforeAll(async () => {
     f = await webFixture();
-    db = new Database(f.dbFile, { readonly: true, fileMustExist: true });
+    db = await digester(f);
     table = probes(f);
     for (const a of actorNames) tokens.set(a, await f.token(a));
     await f.t.store.identity.createApiToken({ id: 'tok-pmB1', userId: f.users.pmB1.id, name: 'pmB1 integration', createdAt: f.t.clock.now(), hash: 'not-a-real-hash' });
   });
   afterAll(async () => {
-    db.close();
+    await db.close();
     await f.close();
   });
 
@@ -226,14 +257,14 @@ describe('authorisation matrix: every route × every role × another organisatio
         if (p.kind === 'self' && a !== null) continue;
         for (const t of p.targets(f)) {
           if (p.allowed?.(a, t) === true) continue;
-          const before = dbDigest(db);
+          const before = await db.digest();
           const res = await request(a, route.method, t);
           checked++;
           const api = t.url.startsWith('/api/');
           // Pages answer a refusal with a page (or a redirect to sign in); what counts there is the unchanged database.
           const refused = api ? [400, 401, 403, 404, 409, 410, 423].includes(res.statusCode) : res.statusCode < 500;
           if (!refused) problems.push(`${a ?? 'anonymous'} ${route.method} ${t.url} (${t.lead ?? ''}): status ${res.statusCode}`);
-          if (dbDigest(db) !== before) problems.push(`${a ?? 'anonymous'} ${route.method} ${t.url} (${t.lead ?? ''}) changed the database (status ${res.statusCode})`);
+          if ((await db.digest()) !== before) problems.push(`${a ?? 'anonymous'} ${route.method} ${t.url} (${t.lead ?? ''}) changed the database (status ${res.statusCode})`);
           for (const s of forbiddenFor(f, a)) if (res.body.includes(s)) problems.push(`${a ?? 'anonymous'} ${route.method} ${t.url} shows ${s}`);
         }
       }

@@ -27,7 +27,7 @@ import type { WebConfig } from '../../src/web/config-schema.ts';
 import { nullLogger } from '../../src/lib/logger.ts';
 import type { ServiceContext } from '../../src/services/context.ts';
 import { seededRandom } from '../../src/services/context.ts';
-import { openStore } from '../../src/store/index.ts';
+import { openStoreAt, testStoreUrl } from '../support/stores.ts';
 import type { TestContext } from '../support/context.ts';
 import { defaultSettings, testClock } from '../support/context.ts';
 
@@ -50,6 +50,8 @@ export interface WebFixture {
   readonly t: TestContext;
   /** The SQLite file (tests read it directly to prove nothing changed). */
   readonly dbFile: string;
+  /** The store's url: `sqlite:<dbFile>`, or a PostgreSQL schema with LEADRELAY_TEST_STORE=postgres. */
+  readonly storeUrl: string;
   readonly app: FastifyInstance;
   readonly notifier: Notifier;
   readonly mails: CapturedMail[];
@@ -87,10 +89,11 @@ function leadData(k: LeadKey, over: Partial<LeadData> = {}): LeadData {
 export async function webFixture(o: { web?: Partial<WebConfig>; transport?: MailTransport | null } = {}): Promise<WebFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'leadrelay-web-'));
   const dbFile = join(dir, 'web.db');
-  const store = await openStore({ url: `sqlite:${dbFile}` });
+  const where = await testStoreUrl(`sqlite:${dbFile}`);
+  const store = await openStoreAt(where);
   const clock = testClock();
   const ctx: ServiceContext = { store, clock, ids: { next: () => randomUUID() }, random: seededRandom(7), logger: nullLogger, settings: defaultSettings() };
-  const t: TestContext = { ctx, clock, store, close: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
+  const t: TestContext = { ctx, clock, store, close: async () => { await store.close(); await where.drop(); rmSync(dir, { recursive: true, force: true }); } };
   const now = clock.now();
   const partnerInput = (k: PartnerKey, data: Partial<PartnerData>) => {
     const d = partnerDataSchema.parse({ name: partnerName(k), country: 'DE', products: ['heatpump'], email: `office-${k.toLowerCase()}@partner.example`, ...data });
@@ -195,7 +198,7 @@ export async function webFixture(o: { web?: Partial<WebConfig>; transport?: Mail
   };
 
   return {
-    t, dbFile, app, notifier, mails, partners, leads, users, web,
+    t, dbFile, storeUrl: where.url, app, notifier, mails, partners, leads, users, web,
     client,
     async token(actor) {
       const x = newApiToken();

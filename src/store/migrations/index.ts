@@ -13,7 +13,7 @@
 // Numbering: 0001–0019 store/web, 0020–0059 reserved for reports, job leases, rate limits, streaming, mail.
 // The test in test/store/postgres.int.test.ts fails when the two lists' names differ.
 import type { Kysely, Migration, MigrationProvider } from 'kysely';
-import { Migrator } from 'kysely';
+import { Migrator, sql } from 'kysely';
 import type { Dialect } from '../engine.ts';
 import * as m0001 from './0001_initial.ts';
 import * as m0002 from './0002_outbox_sent_revision.ts';
@@ -68,7 +68,12 @@ export async function migrateToLatest<DB>(db: Kysely<DB>, dialect: Dialect = 'sq
   const provider: MigrationProvider = { getMigrations: async () => ({ ...list }) };
   // PostgreSQL: kysely's migrator runs each migration in a transaction and holds an advisory lock, so two
   // instances starting at once apply each migration once.
-  const migrator = new Migrator({ db: dialect === 'postgres' ? db.withPlugin(new PostgresSchemaPlugin()) : db, provider });
+  // PostgreSQL: kysely looks for its bookkeeping tables in *every* schema unless told which one, so a second
+  // leadrelay schema in the same database (or any other kysely user's) made it skip creating its own and fail.
+  const schema = dialect === 'postgres' ? (await sql<{ s: string | null }>`select current_schema() as s`.execute(db)).rows[0]?.s ?? null : null;
+  const migrator = new Migrator({
+    db: dialect === 'postgres' ? db.withPlugin(new PostgresSchemaPlugin()) : db, provider, ...(schema === null ? {} : { migrationTableSchema: schema }),
+  });
   const { error, results } = await migrator.migrateToLatest();
   if (error !== undefined) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';

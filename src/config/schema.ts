@@ -11,6 +11,7 @@ import { hubspotSchema } from './hubspot-schema.ts';
 import { calendarSchema, feedbackSchema, offersSchema, pointsSchema } from './marketplace-schema.ts';
 import { webSchema } from '../web/config-schema.ts';
 import { mailSchema } from '../notify/config-schema.ts';
+import { realtimeSchema } from '../sync/realtime-config.ts';
 
 /** A credential or other secret: taken from the environment (`${NAME}`), null until a command needs it. */
 const secret = z.string().min(1).nullable().default(null);
@@ -73,6 +74,7 @@ export const configSchema = z.strictObject({
   points: pointsSchema,
   web: webSchema,
   mail: mailSchema,
+  realtime: realtimeSchema,
   schedule: z.strictObject({
     sync: cron.default('*/5 * * * *'),
     tick: cron.default('* * * * *'),
@@ -89,5 +91,5 @@ export type Config = z.infer<typeof configSchema>;
 export const secretPaths: readonly string[] = [
   'salesforce.auth.clientSecret', 'salesforce.auth.password', 'salesforce.auth.refreshToken',
   'hubspot.auth.accessToken', 'hubspot.auth.clientSecret', 'hubspot.auth.refreshToken',
-  'web.secret', 'mail.smtp.password',
+  'web.secret', 'mail.smtp.password', 'realtime.hubspot.clientSecret',
 ];

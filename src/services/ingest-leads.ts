@@ -24,6 +24,11 @@ export async function ingestLeadPage(
   object: string,
   page: Page<PulledLead>,
   sum: IngestSummary,
+  /**
+   * Near-real-time ingestion (src/sync/realtime.ts) stores re-read records without moving the pull's cursor, and
+   * persists its own position (replay id, webhook inbox) in the same transaction instead.
+   */
+  opts: { readonly checkpoint?: boolean; readonly alsoInTransaction?: (tx: Store) => Promise<void> } = {},
 ): Promise<void> {
   const now = ctx.clock.now();
   await ctx.store.transaction(async (tx) => {
@@ -55,7 +60,8 @@ export async function ingestLeadPage(
       if (o.kind === 'unchanged' && o.lead.crmConverted) await onConverted(ctx, tx, o.lead, now, sum);
     }
     for (const g of gone) await onDeleted(tx, crm, g.externalId, g.mergedInto, now, sum);
-    await tx.cursors.set(crm, object, page.cursor, now);
+    if (opts.checkpoint !== false) await tx.cursors.set(crm, object, page.cursor, now);
+    await opts.alsoInTransaction?.(tx);
   });
   ctx.logger.debug('lead page stored', { object, items: page.items.length, cursor: page.cursor.stamp });
 }

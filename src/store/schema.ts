@@ -202,6 +202,16 @@ export interface OpportunityPlansTable {
   updated_by: string;
 }
 
+export interface WebhookInboxTable {
+  crm: string;
+  event_id: string;
+  object_id: string;
+  kind: string;
+  occurred_at: Iso;
+  received_at: Iso;
+  processed_at: Iso | null;
+}
+
 export interface Database extends WebTables {
   leads: LeadsTable;
   lead_keys: LeadKeysTable;
@@ -219,4 +229,5 @@ export interface Database extends WebTables {
   partner_away: PartnerAwayTable;
   points_ledger: PointsLedgerTable;
   opportunity_plans: OpportunityPlansTable;
+  webhook_inbox: WebhookInboxTable;
 }

@@ -19,6 +19,7 @@ import { userRepository } from './user.repository.ts';
 import { identityRepository } from './identity.repository.ts';
 import { mailRepository } from './mail.repository.ts';
 import { viewRepository } from './views.repository.ts';
+import { webhookInboxRepository } from './webhook-inbox.repository.ts';
 
 export function storeOn(session: Session, close: () => Promise<void>): Store {
   return {
@@ -40,6 +41,7 @@ export function storeOn(session: Session, close: () => Promise<void>): Store {
     identity: identityRepository(session),
     mail: mailRepository(session),
     views: viewRepository(session),
+    inbox: webhookInboxRepository(session),
     transaction: (fn) => session.transaction((tx) => fn(storeOn(tx, closeInsideTransaction))),
     close,
   };

@@ -8,6 +8,7 @@ import * as m0003 from './0003_lead_keys.ts';
 import * as m0004 from './0004_marketplace.ts';
 import * as m0010 from './0010_web_identity.ts';
 import * as m0011 from './0011_mail_outbox.ts';
+import * as m0040 from './0040_webhook_inbox.ts';
 
 export const migrations: Readonly<Record<string, Migration>> = {
   '0001_initial': m0001,
@@ -16,6 +17,7 @@ export const migrations: Readonly<Record<string, Migration>> = {
   '0004_marketplace': m0004,
   '0010_web_identity': m0010,
   '0011_mail_outbox': m0011,
+  '0040_webhook_inbox': m0040,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => ({ ...migrations }) };

@@ -2,6 +2,7 @@
 // for each, the time from the emulator change to the lead's offers being open in the store (what a partner's pick
 // list shows), p50/p95, and the CRM API calls spent. Salesforce: CDC over CometD through jsforce's streaming
 // client. HubSpot: signed webhooks delivered by the emulator to the web server's /hooks/hubspot.
+import { startHsRealtime } from '../stream/hs-support.ts';
 import { MQL_STATUS, coldLeads, startSfRealtime } from '../stream/sf-support.ts';
 
 export interface LatencyFigures {
@@ -77,8 +78,31 @@ export async function benchRealtimeSalesforce(n = 200, gapMs = 25): Promise<Late
   }
 }
 
+export async function benchRealtimeHubSpot(n = 200, gapMs = 25): Promise<LatencyFigures> {
+  const env = await startHsRealtime({ partners: 120, windowMs: 150 });
+  try {
+    const ids = env.contacts(n);
+    env.subscribe({ flushMs: 20 });
+    const before = { ...env.app.connector().usage().callsByStage };
+    const { store } = env.app;
+    const offeredIds = async (): Promise<Set<string>> => {
+      const leads = await store.leads.list({ status: ['offered'], limit: 10_000 });
+      return new Set(leads.map((l) => l.externalId));
+    };
+    const r = await measure({ ids, gapMs, change: (id) => env.h.emu.update('contacts', id, { lifecyclestage: 'marketingqualifiedlead' }), offeredIds });
+    const after = env.app.connector().usage().callsByStage;
+    const apiCalls = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => Number(v) > 0));
+    return {
+      crm: 'hubspot', leads: n, offered: r.offered, p50Ms: pct(r.latencies, 50), p95Ms: pct(r.latencies, 95), maxMs: r.latencies.at(-1) ?? Number.NaN,
+      apiCalls, batches: env.ingestor.summary.batches,
+    };
+  } finally {
+    await env.close();
+  }
+}
+
 export async function benchRealtime(n = 200): Promise<LatencyFigures[]> {
-  return [await benchRealtimeSalesforce(n)];
+  return [await benchRealtimeSalesforce(n), await benchRealtimeHubSpot(n)];
 }
 
 if (import.meta.url === `file://${process.argv[1] ?? ''}`) {

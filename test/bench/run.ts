@@ -7,6 +7,7 @@ import { benchPickList } from './picklist.bench.ts';
 import { benchReservations } from './reservations.bench.ts';
 import { benchMatching } from '../rules/throughput.ts';
 import { benchSoak } from './soak.bench.ts';
+import { benchRealtime } from './realtime.bench.ts';
 
 const rows: Array<[string, string, string]> = [];
 const add = (what: string, figure: string, note = ''): void => { rows.push([what, figure, note]); };
@@ -46,6 +47,11 @@ add(`daemon memory, ${soak.simulatedHours} simulated hours (${soak.cycles} cycle
 const pl = await benchPickList();
 add(`web: pick list page (${pl.teasersPerPage} teasers; ${pl.leads.toLocaleString('en')} offered leads, ${pl.partners} partners), ${pl.seconds} s autocannon`, `${Math.round(pl.requestsPerSecond).toLocaleString('en')} req/s`,
   `p99 ${pl.p99Ms} ms, p50 ${pl.p50Ms} ms; GET /api/v1/offers ${Math.round(pl.apiRequestsPerSecond)} req/s, p99 ${pl.apiP99Ms} ms; ${pl.errors} errors`);
+
+for (const rt of await benchRealtime(200)) {
+  add(`realtime ${rt.crm}: ${rt.leads} leads becoming MQL one by one (every 25 ms) → offer visible`, `p95 ${Math.round(rt.p95Ms)} ms`,
+    `p50 ${Math.round(rt.p50Ms)} ms, max ${Math.round(rt.maxMs)} ms; ${rt.offered}/${rt.leads} offered; ${rt.batches} batches; API calls ${Object.entries(rt.apiCalls).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'} (target p95 < 2 s)`);
+}
 
 const w = Math.max(...rows.map((r) => r[0].length));
 const v = Math.max(...rows.map((r) => r[1].length));

@@ -10,6 +10,7 @@ export class InboxDrainer {
   private draining: Promise<void> | null = null;
   private again = false;
   private timer: NodeJS.Timeout | null = null;
+  private lastPurge = 0;
 
   constructor(private readonly d: { store: Store; crm: CrmKind; ingestor: RealtimeIngestor; now: () => Date; limit?: number; onError?: (e: unknown) => void }) {}
 
@@ -42,6 +43,12 @@ export class InboxDrainer {
   private async drain(): Promise<void> {
     const { store, crm, ingestor } = this.d;
     const limit = this.d.limit ?? 1000;
+    // Processed ids are kept for deduplication longer than HubSpot keeps retrying (up to 24 hours), then purged.
+    const now = this.d.now().getTime();
+    if (now - this.lastPurge > 3_600_000) {
+      this.lastPurge = now;
+      await store.inbox.purge(new Date(now - 3 * 86_400_000));
+    }
     for (;;) {
       const events = await store.inbox.pending(crm, limit);
       if (events.length === 0) return;

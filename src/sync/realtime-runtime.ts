@@ -15,6 +15,19 @@ export interface RealtimeRuntime {
   close(): Promise<void>;
 }
 
+/**
+ * The webhook receiver's settings when realtime ingestion is on and the CRM pushes through webhooks (its connector
+ * has no change stream of its own); null otherwise. `leadrelay serve` uses it too: events it stores are drained by
+ * the daemon's inbox timer.
+ */
+export function webhookHooks(app: App, connector: CrmConnector, onAccepted: (count: number) => void): HubSpotHooks | null {
+  const rt = app.config.realtime;
+  if (!rt.enabled || connector.subscribeLeadChanges !== undefined) return null;
+  const secret = rt.hubspot.clientSecret ?? app.config.hubspot.auth.clientSecret;
+  if (secret === null) throw new Error('realtime.enabled needs the HubSpot app client secret that signs webhooks: set realtime.hubspot.clientSecret (e.g. ${HUBSPOT_CLIENT_SECRET}).');
+  return { secret, publicUrl: rt.hubspot.publicUrl, maxAgeMs: rt.hubspot.maxAgeSeconds * 1000, onAccepted };
+}
+
 export async function startRealtime(app: App, connector: CrmConnector, d: { serial: Serial; catchUp: (signal: AbortSignal) => Promise<void>; signal: AbortSignal }): Promise<RealtimeRuntime> {
   const rt = app.config.realtime;
   const ingestor = new RealtimeIngestor({
@@ -26,13 +39,11 @@ export async function startRealtime(app: App, connector: CrmConnector, d: { seri
   if (connector.subscribeLeadChanges !== undefined) {
     stream = await startChangeStream(ingestor, { ctx: app.ctx, connector, channel: rt.salesforce.channel, signal: d.signal });
   } else {
-    const secret = rt.hubspot.clientSecret ?? app.config.hubspot.auth.clientSecret;
-    if (secret === null) throw new Error('realtime.enabled needs the HubSpot app client secret that signs webhooks: set realtime.hubspot.clientSecret (e.g. ${HUBSPOT_CLIENT_SECRET}).');
     const inbox = new InboxDrainer({ store: app.store, crm: connector.crm, ingestor, now: () => app.ctx.clock.now(), onError: (e) => app.logger.error('webhook inbox drain failed', { error: e instanceof Error ? e.message : String(e) }) });
     drainer = inbox;
     inbox.every(5_000);
     inbox.wake();
-    hooks = { secret, publicUrl: rt.hubspot.publicUrl, maxAgeMs: rt.hubspot.maxAgeSeconds * 1000, onAccepted: () => inbox.wake() };
+    hooks = webhookHooks(app, connector, () => inbox.wake());
   }
   app.logger.info('realtime ingestion started', { crm: connector.crm, stream: stream !== null, webhooks: hooks !== null });
   return {

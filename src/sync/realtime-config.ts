@@ -13,8 +13,9 @@ export const realtimeSchema = z.strictObject({
   safetyNetSync: cron.default('*/30 * * * *').describe('While realtime is enabled, the daemon polls on this schedule instead of schedule.sync.'),
   windowMs: z.number().int().min(0).max(60_000).default(150).describe('Changes arriving within this many ms are read and offered together.'),
   salesforce: z.strictObject({
-    channel: z.string().regex(/^\/(data|event)\/\w+$/, { error: "must be a CometD channel such as '/data/LeadChangeEvent'" }).default('/data/LeadChangeEvent')
-      .describe('Streaming channel: the Lead change event channel, or a custom channel holding it.'),
+    // Change Data Capture channels only: Platform Events (/event/...) carry no ChangeEventHeader to re-read by.
+    channel: z.string().regex(/^\/data\/\w+$/, { error: "must be a Change Data Capture channel such as '/data/LeadChangeEvent' (or a custom /data/<Name>__chn channel holding Lead)" }).default('/data/LeadChangeEvent')
+      .describe('Change Data Capture channel: the Lead change event channel, or a custom channel holding it.'),
   }).prefault({}),
   hubspot: z.strictObject({
     clientSecret: z.string().min(1).nullable().default(null).describe("The HubSpot app's client secret, which signs webhooks (v3); null = hubspot.auth.clientSecret. From the environment."),

@@ -75,8 +75,10 @@ export class RealtimeIngestor {
 
   /** Wait for everything notified so far. */
   async idle(): Promise<void> {
-    while (this.timer !== null || this.queue.length > 0) await new Promise((r) => setTimeout(r, Math.max(1, this.d.windowMs)));
-    await this.running;
+    do {
+      while (this.timer !== null || this.queue.length > 0) await new Promise((r) => setTimeout(r, Math.max(1, this.d.windowMs)));
+      await this.running;
+    } while (this.timer !== null || this.queue.length > 0);
   }
 
   private async process(batch: readonly Waiting[]): Promise<void> {

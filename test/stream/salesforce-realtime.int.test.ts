@@ -22,7 +22,8 @@ describe('Salesforce realtime (CDC over CometD)', () => {
     const e = env;
     const [id] = e.h.emu.seed('Lead', coldLeads(1));
     // Not MQL yet: the change event is read, the record is out of scope, nothing is stored.
-    await eventually(async () => e.ingestor.summary.batches >= 1, 'the CREATE event');
+    await eventually(async () => e.ingestor.summary.notices >= 1, 'the CREATE event');
+    await e.ingestor.idle();
     expect(await e.app.store.leads.getByExternalId('salesforce', id ?? '')).toBeNull();
     const before = e.app.connector().usage().callsByStage;
     e.h.emu.update('Lead', id ?? '', { Status: MQL_STATUS });

@@ -13,6 +13,7 @@ import { webSchema } from '../web/config-schema.ts';
 import { mailSchema } from '../notify/config-schema.ts';
 import { reportsSchema } from '../reports/delivery-config.ts';
 import { clusterSchema } from '../scheduler/config-schema.ts';
+import { realtimeSchema } from '../sync/realtime-config.ts';
 
 /** A credential or other secret: taken from the environment (`${NAME}`), null until a command needs it. */
 const secret = z.string().min(1).nullable().default(null);
@@ -77,6 +78,7 @@ export const configSchema = z.strictObject({
   web: webSchema,
   mail: mailSchema,
   reports: reportsSchema,
+  realtime: realtimeSchema,
   schedule: z.strictObject({
     sync: cron.default('*/5 * * * *'),
     tick: cron.default('* * * * *'),
@@ -98,5 +100,5 @@ export type Config = z.infer<typeof configSchema>;
 export const secretPaths: readonly string[] = [
   'salesforce.auth.clientSecret', 'salesforce.auth.password', 'salesforce.auth.refreshToken',
   'hubspot.auth.accessToken', 'hubspot.auth.clientSecret', 'hubspot.auth.refreshToken',
-  'web.secret', 'mail.smtp.password',
+  'web.secret', 'mail.smtp.password', 'realtime.hubspot.clientSecret',
 ];

@@ -77,6 +77,32 @@ export interface SetupReport {
   readonly errors: readonly string[];
 }
 
+/**
+ * Records a near-real-time source says changed (a change event, a webhook): re-read them by id, or — when the source
+ * lost track (gap overflow, replay position gone) — run a polling catch-up. `checkpoint` is the source's position to
+ * persist once these are ingested (a replay id); null when there is nothing to persist.
+ */
+export interface ChangeBatch {
+  readonly ids: readonly string[];
+  readonly catchUp: boolean;
+  readonly checkpoint: string | null;
+  readonly reason: string;
+}
+
+export interface ChangeStream {
+  close(): Promise<void>;
+}
+
+export interface SubscribeOptions {
+  /** The persisted checkpoint to resume after; null = only changes from now on (the pull covers the past). */
+  readonly from: string | null;
+  /** The CRM's channel name (Salesforce: `/data/LeadChangeEvent`). */
+  readonly channel: string;
+  /** Called in order; the returned promise resolves once the batch is ingested (the stream then resumes from it). */
+  readonly onChange: (batch: ChangeBatch) => Promise<void>;
+  readonly signal: AbortSignal;
+}
+
 export interface CrmConnector {
   readonly crm: CrmKind;
   /** Records per write call (Salesforce sObject Collections 200, HubSpot batch 100): the outbox flushes this many at a time. */
@@ -104,4 +130,8 @@ export interface CrmConnector {
   setup(opts: { plan: boolean; signal: AbortSignal; exportDir?: string }): Promise<SetupReport>;
   usage(): ApiUsage;
   close(): Promise<void>;
+  /** Current state of these leads by CRM id, mapped like the pull (gone ones as `deleted`, non-MQL ones left out). */
+  readLeads?(ids: readonly string[], signal: AbortSignal): Promise<PulledLead[]>;
+  /** Push-style change notifications the connector subscribes to itself (Salesforce CDC); absent for webhook CRMs. */
+  subscribeLeadChanges?(opts: SubscribeOptions): Promise<ChangeStream>;
 }

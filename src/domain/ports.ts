@@ -300,6 +300,25 @@ export interface RateLimitRepository {
   purge(before: Date): Promise<number>;
 }
 
+// ---------- near-real-time ingestion: the webhook inbox ----------
+export interface InboxEvent {
+  readonly eventId: string;
+  readonly objectId: string;
+  /** The CRM's event type (contact.propertyChange, contact.deletion ...). */
+  readonly kind: string;
+  readonly occurredAt: Date;
+}
+
+export interface WebhookInboxRepository {
+  /** Store events not seen before (by crm + eventId); returns those that were new. */
+  accept(crm: CrmKind, events: readonly InboxEvent[], now: Date): Promise<InboxEvent[]>;
+  /** Unprocessed events, oldest first. */
+  pending(crm: CrmKind, limit: number): Promise<InboxEvent[]>;
+  markProcessed(crm: CrmKind, eventIds: readonly string[], now: Date): Promise<void>;
+  /** Delete processed events received before `before` (their ids no longer need deduplicating). */
+  purge(before: Date): Promise<number>;
+}
+
 export interface Store {
   readonly leads: LeadRepository;
   readonly partners: PartnerRepository;
@@ -328,6 +347,8 @@ export interface Store {
   readonly leases: LeaseRepository;
   /** Fixed-window counters shared by every web instance (src/web rate limits). */
   readonly rateLimits: RateLimitRepository;
+  /** Webhook events received and not yet (or already) ingested (src/sync/realtime-inbox.ts). */
+  readonly inbox: WebhookInboxRepository;
   /**
    * Run `fn` in one database transaction: every repository on `tx` writes inside it, and it commits only when
    * `fn` resolves. It behaves as if no other transaction interleaved (SQLite: BEGIN IMMEDIATE; PostgreSQL:

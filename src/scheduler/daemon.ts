@@ -14,6 +14,9 @@ import { createMetrics } from '../observability/metrics.ts';
 import type { Metrics } from '../observability/metrics.ts';
 import { startProbeServer } from '../observability/server.ts';
 import { partnerKpiJob, reportDelivery } from '../reports/deliver-jobs.ts';
+import { Serial } from '../sync/realtime.ts';
+import { startRealtime } from '../sync/realtime-runtime.ts';
+import type { RealtimeRuntime } from '../sync/realtime-runtime.ts';
 import type { ProbeServer } from '../observability/server.ts';
 
 export interface DaemonOptions {
@@ -53,8 +56,10 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
   const connector = app.connector();
   // Usage counters are cumulative per connector: metrics get each cycle's difference.
   let seenOutcomes: Readonly<Record<string, number>> = {};
+  // Realtime batches and sync cycles take turns (never two qualify/offer passes at once).
+  const serial = new Serial();
   const cycle = async (signal: AbortSignal, pull: boolean) => {
-    const s = await runSyncCycle(app.ctx, connector, objects, { signal, pull });
+    const s = await serial.run(() => runSyncCycle(app.ctx, connector, objects, { signal, pull }));
     const now = connector.usage().callsByOutcome ?? {};
     metrics.observeCycle(connector.crm, s, Object.fromEntries(Object.entries(now).map(([k, v]) => [k, v - (seenOutcomes[k] ?? 0)])));
     seenOutcomes = now;
@@ -90,16 +95,27 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
     app.logger.info('metrics and probes served', { url: probes.url });
     opts.onProbes?.(probes.url, metrics);
   }
+  // With realtime ingestion on, polling is the safety net on its own (longer) schedule.
+  const realtimeStop = new AbortController();
+  let realtime: RealtimeRuntime | null = null;
+  if (app.config.realtime.enabled) {
+    realtime = await startRealtime(app, connector, {
+      serial, signal: realtimeStop.signal,
+      catchUp: async (signal) => { await runSyncCycle(app.ctx, connector, objects, { signal }); },
+    });
+  }
+  const syncSchedule = app.config.realtime.enabled ? app.config.realtime.safetyNetSync : app.config.schedule.sync;
   const tasks: ScheduledTask[] = [
-    cron.schedule(app.config.schedule.sync, () => runner.trigger('sync'), { name: 'sync' }),
+    cron.schedule(syncSchedule, () => runner.trigger('sync'), { name: 'sync' }),
     cron.schedule(app.config.schedule.tick, () => runner.trigger('tick'), { name: 'tick' }),
     ...(app.config.reports.delivery.enabled ? [cron.schedule(app.config.schedule.reports, () => runner.trigger('reports'), { name: 'reports' })] : []),
     ...(app.config.reports.kpis.enabled ? [cron.schedule(app.config.schedule.kpis, () => runner.trigger('kpis'), { name: 'kpis' })] : []),
   ];
   // The web client (web.enabled) and the mail sender (mail.enabled) run beside the schedules.
-  const web = app.config.web.enabled || app.config.mail.enabled ? await startWebRuntime(app, { listen: app.config.web.enabled }) : null;
+  const web = app.config.web.enabled || app.config.mail.enabled ? await startWebRuntime(app, { listen: app.config.web.enabled, hooks: realtime?.hooks ?? null }) : null;
+  if (realtime?.hooks != null && !app.config.web.enabled) app.logger.warn('realtime: HubSpot webhooks need web.enabled (POST /hooks/hubspot); until then only the inbox timer and the safety-net poll run');
   app.logger.info('daemon started', {
-    sync: app.config.schedule.sync, tick: app.config.schedule.tick,
+    sync: syncSchedule, tick: app.config.schedule.tick, realtime: app.config.realtime.enabled,
     reports: app.config.reports.delivery.enabled ? app.config.schedule.reports : 'off', kpis: app.config.reports.kpis.enabled ? app.config.schedule.kpis : 'off',
     instance, leaseSeconds: app.config.cluster.leaseSeconds,
   });
@@ -108,6 +124,8 @@ export async function runDaemon(app: App, opts: DaemonOptions = {}): Promise<{ d
   app.logger.info('daemon stopping: draining jobs', { why: typeof why === 'string' ? why : 'requested' });
   accepting = false;
   for (const t of tasks) await t.destroy();
+  realtimeStop.abort();
+  await realtime?.close();
   const drained = await runner.drain();
   await web?.close();
   await probes?.close();

@@ -24,6 +24,11 @@ export async function ingestLeadPage(
   object: string,
   page: Page<PulledLead>,
   sum: IngestSummary,
+  /**
+   * Near-real-time ingestion (src/sync/realtime.ts) stores re-read records without moving the pull's cursor, and
+   * persists its own position (replay id, webhook inbox) in the same transaction instead.
+   */
+  opts: { readonly checkpoint?: boolean; readonly alsoInTransaction?: (tx: Store) => Promise<void> } = {},
 ): Promise<void> {
   const now = ctx.clock.now();
   // fn may run more than once (Store.transaction): it returns its counts and conversions; they are counted
@@ -58,7 +63,8 @@ export async function ingestLeadPage(
       if (o.kind === 'unchanged' && o.lead.crmConverted) await onConverted(tx, o.lead, now, work);
     }
     for (const g of gone) await onDeleted(tx, crm, g.externalId, g.mergedInto, now, work.sum);
-    await tx.cursors.set(crm, object, page.cursor, now);
+    if (opts.checkpoint !== false) await tx.cursors.set(crm, object, page.cursor, now);
+    await opts.alsoInTransaction?.(tx);
     return work;
   });
   addCounts(sum, work.sum);

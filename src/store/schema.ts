@@ -203,6 +203,16 @@ export interface OpportunityPlansTable {
   updated_by: string;
 }
 
+export interface WebhookInboxTable {
+  crm: string;
+  event_id: string;
+  object_id: string;
+  kind: string;
+  occurred_at: Iso;
+  received_at: Iso;
+  processed_at: Iso | null;
+}
+
 export interface Database extends WebTables, ClusterTables {
   leads: LeadsTable;
   lead_keys: LeadKeysTable;
@@ -220,4 +230,5 @@ export interface Database extends WebTables, ClusterTables {
   partner_away: PartnerAwayTable;
   points_ledger: PointsLedgerTable;
   opportunity_plans: OpportunityPlansTable;
+  webhook_inbox: WebhookInboxTable;
 }

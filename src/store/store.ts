@@ -22,6 +22,7 @@ import { viewRepository } from './views.repository.ts';
 import { reportRepository } from './report.repository.ts';
 import { leaseRepository } from './lease.repository.ts';
 import { rateLimitRepository } from './rate-limit.repository.ts';
+import { webhookInboxRepository } from './webhook-inbox.repository.ts';
 
 export function storeOn(session: Session, close: () => Promise<void>): Store {
   return {
@@ -46,6 +47,7 @@ export function storeOn(session: Session, close: () => Promise<void>): Store {
     reports: reportRepository(session),
     leases: leaseRepository(session),
     rateLimits: rateLimitRepository(session),
+    inbox: webhookInboxRepository(session),
     transaction: (fn) => session.transaction((tx) => fn(storeOn(tx, closeInsideTransaction))),
     close,
   };

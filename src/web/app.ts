@@ -26,6 +26,7 @@ import { registerPwa } from './routes/pwa.ts';
 import { registerReportPages } from './routes/reports.ts';
 import { registerSettingsPages } from './routes/settings-pages.ts';
 import { RequestInvalid, swaggerTransform, zodValidator } from './zod-schema.ts';
+import { registerHooks } from './routes/hooks.ts';
 
 export interface RouteInfo { readonly method: string; readonly url: string }
 
@@ -103,6 +104,7 @@ export async function buildWebApp(deps: WebDeps): Promise<FastifyInstance> {
   registerSettingsPages(app, deps);
   registerLinkPages(app, deps);
   registerApi(app, deps);
+  if (deps.hooks !== undefined) registerHooks(app, deps, deps.hooks);
   app.get('/api/v1/openapi.json', { config: { public: true } }, async () => app.swagger());
   app.get('/healthz', { config: { public: true } }, async () => ({ ok: true }));
   return app;

@@ -27,6 +27,7 @@ import { createNotifier } from '../notify/notifier.ts';
 import type { MailTransport } from '../notify/transport.ts';
 import type { App } from '../runtime/app.ts';
 import { buildWebApp } from './app.ts';
+import type { HubSpotHooks } from './routes/hooks.ts';
 
 export interface WebRuntime {
   /** The listening address (null when only the mail loop runs). */
@@ -45,6 +46,8 @@ export interface WebRuntimeOptions {
   readonly transport?: MailTransport | null;
   /** Run the mail loop on a timer (default true). */
   readonly mailLoop?: boolean;
+  /** Serve POST /hooks/hubspot (realtime ingestion). */
+  readonly hooks?: HubSpotHooks | null;
 }
 
 export function requireWebSecret(app: App): string {
@@ -67,7 +70,7 @@ export async function startWebRuntime(app: App, o: WebRuntimeOptions = {}): Prom
   let web: FastifyInstance | null = null;
   let url: string | null = null;
   if (listen) {
-    web = await buildWebApp({ ctx: app.ctx, web: { ...app.config.web, secret: secret! }, notifier, logger: app.logger.child({ component: 'web' }) });
+    web = await buildWebApp({ ctx: app.ctx, web: { ...app.config.web, secret: secret! }, notifier, logger: app.logger.child({ component: 'web' }), ...(o.hooks ? { hooks: o.hooks } : {}) });
     url = await web.listen({ host: o.host ?? app.config.web.host, port: o.port ?? app.config.web.port });
   }
   let lastHousekeeping = 0;

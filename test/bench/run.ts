@@ -8,6 +8,7 @@ import { benchReservations } from './reservations.bench.ts';
 import { benchMatching } from '../rules/throughput.ts';
 import { benchSoak } from './soak.bench.ts';
 import { benchReports } from './reports.bench.ts';
+import { benchRealtime } from './realtime.bench.ts';
 
 const rows: Array<[string, string, string]> = [];
 const add = (what: string, figure: string, note = ''): void => { rows.push([what, figure, note]); };
@@ -52,6 +53,11 @@ const rep = await benchReports();
 for (const k of rep.kinds) {
   add(`report: weekly HTML per recipient, ${k.kind} (${rep.leads.toLocaleString('en')} leads, ${rep.partners.toLocaleString('en')} partners, 1 year)`, `mean ${Math.round(k.meanMs)} ms`,
     `p95 ${Math.round(k.p95Ms)} ms, max ${Math.round(k.maxMs)} ms over ${k.recipients} recipients; CPU mean ${Math.round(k.cpuMeanMs)} ms, max ${Math.round(k.cpuMaxMs)} ms; load ${rep.loadAverage.toFixed(1)}; target < 1,000 ms`);
+}
+
+for (const rt of await benchRealtime(200)) {
+  add(`realtime ${rt.crm}: ${rt.leads} leads becoming MQL one by one (every 25 ms) → offer visible`, `p95 ${Math.round(rt.p95Ms)} ms`,
+    `p50 ${Math.round(rt.p50Ms)} ms, max ${Math.round(rt.maxMs)} ms; ${rt.offered}/${rt.leads} offered; ${rt.batches} batches; API calls ${Object.entries(rt.apiCalls).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'} (target p95 < 2 s)`);
 }
 
 const w = Math.max(...rows.map((r) => r[0].length));

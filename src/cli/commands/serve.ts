@@ -6,6 +6,7 @@ import { signalPromise } from '../../scheduler/daemon.ts';
 import { startWebRuntime } from '../../web/server.ts';
 import type { CliIO } from '../shared.ts';
 import { withApp } from '../shared.ts';
+import { webhookHooks } from '../../sync/realtime-runtime.ts';
 
 interface ServeOptions { host?: string; port?: number; bootstrapAdmin?: string }
 
@@ -28,7 +29,9 @@ export function registerServe(program: Command, io: CliIO): void {
             io.out(`created admin ${email}: sign in at ${app.config.web.publicUrl}/login`);
           }
         }
-        const rt = await startWebRuntime(app, { ...(o.host === undefined ? {} : { host: o.host }), ...(o.port === undefined ? {} : { port: o.port }) });
+        // Realtime webhooks are received here too; the daemon drains the inbox they land in.
+        const hooks = app.config.realtime.enabled ? webhookHooks(app, app.connector(), () => undefined) : null;
+        const rt = await startWebRuntime(app, { ...(o.host === undefined ? {} : { host: o.host }), ...(o.port === undefined ? {} : { port: o.port }), hooks });
         io.out(`leadrelay web client on ${rt.url ?? '-'} (public URL ${app.config.web.publicUrl}; mail ${app.config.mail.enabled ? 'on' : 'off: mails wait in the outbox'})`);
         const why = await signalPromise();
         io.out(`stopping (${why})`);

@@ -19,6 +19,7 @@ import { pullLeads } from './pull.ts';
 import { pullPartners } from './pull-partners.ts';
 import { SchemaCache } from './schema-cache.ts';
 import { runSetup } from './setup.ts';
+import { readLeads } from './webhooks-read.ts';
 import { verifyBatch } from './verify.ts';
 import { writeBatch } from './write.ts';
 
@@ -70,6 +71,7 @@ export function createHubSpotConnector(deps: HubSpotConnectorDeps): CrmConnector
     writeBatchSize,
     write: (batch, signal) => writeBatch(writeDeps, batch, signal),
     verify: (batch, signal) => verifyBatch(writeDeps, batch, signal),
+    readLeads: (ids, signal) => readLeads({ client, mappings: deps.mappings, now: deps.now }, ids, signal),
 
     async checkMapping(signal): Promise<MappingCheckIssue[]> {
       client.beginStage('describe');

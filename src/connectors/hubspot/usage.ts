@@ -9,6 +9,8 @@ import { ApiShareExceededError, QuotaExhaustedError } from '../../lib/retry.ts';
 export const stages = [
   'pull-leads', 'pull-companies', 'pull-archived', 'pull-partners', 'write-lead', 'write-opportunity', 'write-partner', 'associate', 'verify',
   'describe', 'setup', 'auth',
+  // Batch reads of contacts a webhook named (src/connectors/hubspot/webhooks-read.ts).
+  'read-leads',
 ] as const;
 export type Stage = (typeof stages)[number];
 

@@ -301,11 +301,49 @@ export class SalesforceClient {
     return this.call('metadata', 'POST', `/services/Soap/m/${this.apiVersion}#update`, signal, (c) => (c.metadata as unknown as LooseMetadataApi).update(type, items.map((i) => ({ ...i }))));
   }
 
+  /**
+   * A CometD client through jsforce's Streaming API (`conn.streaming.createClient`, faye over long-polling) with the
+   * given faye extensions, authenticated with the current session. Not metered: streaming requests do not count
+   * against the REST API allocation (they have their own event-delivery allocation).
+   * https://jsforce.github.io/document/#streaming-api
+   * https://developer.salesforce.com/docs/atlas.en-us.api_streaming.meta/api_streaming/using_streaming_api_durability.htm
+   */
+  async streamingClient(extensions: readonly StreamingExtensionLike[], signal: AbortSignal): Promise<{ client: StreamingClientLike }> {
+    signal.throwIfAborted();
+    const conn = await this.connection();
+    // Wrapped: a faye Client is itself a thenable (Deferrable) that settles only once connected, so returning it
+    // from an async function would wait for that instead of handing it over.
+    return { client: conn.streaming.createClient([...extensions]) as unknown as StreamingClientLike };
+  }
+
+  /**
+   * A new session now (the streaming client learned that its session is no longer valid: CometD reports that as
+   * `403::Unknown client` with ext.sfdc.failureReason `401::Authentication invalid`, never as an HTTP 401 that
+   * jsforce's own refresh would catch).
+   */
+  async reauthenticate(signal: AbortSignal): Promise<void> {
+    const conn = await this.connection();
+    this.deps.logger.info('salesforce streaming session rejected; re-authenticating');
+    await withRetry(() => this.authenticate(conn), { ...this.retryOptions('auth'), signal });
+  }
+
   /** Waits for pending token saves. The session is left to expire: a logout would cost a call and gain nothing. */
   async close(): Promise<void> {
     await this.saving;
     this.conn = null;
   }
+}
+
+/** A faye extension (https://faye.jcoglan.com/node/extensions.html): sees every Bayeux message in and out. */
+export interface StreamingExtensionLike {
+  incoming?(message: Record<string, unknown>, callback: (m: Record<string, unknown>) => void): void;
+  outgoing?(message: Record<string, unknown>, callback: (m: Record<string, unknown>) => void): void;
+}
+
+/** The part of faye's Client the streaming subscriber uses (faye ships no types). */
+export interface StreamingClientLike {
+  subscribe(channel: string, onMessage: (message: unknown) => void): { then(ok: () => void, failed: (e: { message?: string; code?: number }) => void): unknown; cancel(): void };
+  disconnect(): void;
 }
 
 export function createSalesforceClient(deps: ClientDeps): SalesforceClient {

@@ -14,6 +14,7 @@ import { pullLeads, pullPartners } from './pull.ts';
 import type { Describe } from './schemas.ts';
 import { describeSchema } from './schemas.ts';
 import { runSetup } from './setup.ts';
+import { readLeads, subscribeLeadChanges } from './streaming.ts';
 import { VendorError } from '../../lib/vendor-error.ts';
 import { verifyBatch } from './verify.ts';
 import { writeBatch } from './write.ts';
@@ -115,5 +116,7 @@ export function createSalesforceConnector(deps: SalesforceConnectorDeps): CrmCon
 
     usage: () => client.usage(),
     close: () => client.close(),
+    readLeads: (ids, signal) => readLeads({ client, mappings: deps.mappings, onConverted: pullDeps.onConverted }, ids, signal),
+    subscribeLeadChanges: (opts) => subscribeLeadChanges({ client, logger: deps.logger }, opts),
   };
 }

@@ -8,6 +8,8 @@ import { ApiShareExceededError, QuotaExhaustedError } from '../../lib/retry.ts';
 
 export const stages = [
   'pull-leads', 'pull-partners', 'write-lead', 'write-opportunity', 'write-partner', 'convert', 'verify', 'describe', 'metadata', 'auth',
+  // Re-reads by Id of leads a change event named (src/connectors/salesforce/streaming.ts).
+  'read-leads',
 ] as const;
 export type Stage = (typeof stages)[number];
 

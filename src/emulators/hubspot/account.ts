@@ -38,6 +38,12 @@ export class Account {
   readonly limits: Limits;
   readonly stats = new Stats();
   readonly writeLog: WriteLogEntry[] = [];
+  /** Told about every installed record version (webhooks.ts turns them into webhook events). */
+  private readonly watchers: Array<(prev: Rec | undefined, rec: Rec) => void> = [];
+
+  watch(fn: (prev: Rec | undefined, rec: Rec) => void): void {
+    this.watchers.push(fn);
+  }
 
   constructor(readonly config: AccountConfig, now: () => Date) {
     this.clock = new Clock(now);
@@ -76,7 +82,9 @@ export class Account {
    */
   commit(rec: Rec, opts: { indexed?: boolean } = {}): void {
     const table = this.table(rec.type);
+    const prev = table.byId(rec.id);
     table.put(rec, this.uniqueProps(rec.type));
+    for (const w of this.watchers) w(prev, rec);
     const now = this.now();
     const at = opts.indexed === true ? now : now + this.config.searchLagMs;
     table.search.publish(rec.id, rec.archived ? null : { id: rec.id, num: rec.num, props: rec.props }, at, now);

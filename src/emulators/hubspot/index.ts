@@ -15,6 +15,7 @@ import type {
   RateLimitSnapshot, SeedValue, WriteLogEntry,
 } from './types.ts';
 import type { Server } from 'node:http';
+import { Webhooks } from './webhooks.ts';
 
 export type {
   CallKind, CallStats, FaultAction, FaultControl, FaultInfo, FaultKind, FaultMatch, FaultRule, FaultStatusResponse,
@@ -34,7 +35,11 @@ class Emulator implements HubSpotEmulator {
   url = '';
   server: Server | undefined;
 
-  constructor(private readonly acct: Account, readonly faults: Faults) {}
+  readonly webhooks: Webhooks;
+
+  constructor(private readonly acct: Account, readonly faults: Faults) {
+    this.webhooks = new Webhooks(acct);
+  }
 
   get portalId(): number {
     return this.acct.config.portalId;
@@ -45,6 +50,7 @@ class Emulator implements HubSpotEmulator {
   }
 
   async close(): Promise<void> {
+    this.webhooks.disable();
     if (this.server) await close(this.server);
     this.server = undefined;
   }

@@ -1,6 +1,7 @@
 // Public types of the HubSpot emulator. The HubSpot connector's tests, the contract suite and the demo code against
 // these, so keep them stable and additive. The shape mirrors the Salesforce emulator (seed/get/all/update/remove,
 // calls() by kind, writeLog(), fault rules, token expiry, clock) so tests treat both alike.
+import type { WebhookControl } from './webhooks.ts';
 
 /** The CRM objects the emulator serves (`/crm/v3/objects/{type}`). Singular names and type ids are accepted too. */
 export type ObjectType = 'contacts' | 'companies' | 'deals';
@@ -233,6 +234,8 @@ export interface HubSpotEmulatorOptions {
 }
 
 export interface HubSpotEmulator {
+  /** Webhook subscriptions of an app: contact events POSTed, signed (v3), retried, optionally shuffled. */
+  readonly webhooks: WebhookControl;
   /** e.g. http://127.0.0.1:41234 — pass as `basePath` to `new Client({ accessToken, basePath })`. */
   readonly url: string;
   readonly portalId: number;

@@ -6,6 +6,7 @@ import { objectOrThrow, seedRecords, userDelete, userEdit } from './data/backdoo
 import { rowToWire } from './data/values.ts';
 import { OAuth } from './api/oauth.ts';
 import { Sessions } from './api/sessions.ts';
+import { Cometd } from './cometd.ts';
 import { control } from './control.ts';
 import { Faults } from './faults.ts';
 import { Dispatcher } from './http/dispatch.ts';
@@ -39,9 +40,11 @@ class Emulator implements SalesforceEmulator {
     private readonly sessions: Sessions,
     private readonly stats: Stats,
     readonly faults: Faults,
+    readonly streaming: Cometd,
   ) {}
 
   async close(): Promise<void> {
+    this.streaming.dropClients();
     if (this.server) await close(this.server);
     this.server = undefined;
   }
@@ -152,8 +155,9 @@ export async function startSalesforceEmulator(opts: SalesforceEmulatorOptions = 
   const faults = new Faults();
   const sessions = new Sessions(org.orgId);
   const stats = new Stats();
-  const emu = new Emulator(org, dml, sessions, stats, faults);
-  const dispatcher = new Dispatcher({ org, dml, queries, faults, sessions, stats, oauth: new OAuth(org, sessions), startedAt: org.nowMs() });
+  const cometd = new Cometd(org, sessions, opts.streaming ?? {});
+  const emu = new Emulator(org, dml, sessions, stats, faults, cometd);
+  const dispatcher = new Dispatcher({ org, dml, queries, faults, sessions, stats, oauth: new OAuth(org, sessions), startedAt: org.nowMs(), cometd });
   const { server, url } = await listen({ dispatcher, control: (r) => control(emu, r) }, opts.port ?? 0, opts.host ?? '127.0.0.1');
   org.url = url;
   emu.url = url;

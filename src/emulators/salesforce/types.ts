@@ -1,5 +1,6 @@
 // Public types of the Salesforce emulator. Other modules (connector tests, the demo) code against these, so keep
 // them stable and additive.
+import type { CometdOptions, StreamingControl } from './cometd.ts';
 
 /** Field data types as `describe` reports them (DescribeFieldResult.type). */
 export type FieldType =
@@ -183,6 +184,8 @@ export interface SalesforceEmulatorOptions {
   jwtPublicKeyPem?: string;
   /** The refresh grant returns a new refresh_token and invalidates the old one. */
   rotateRefreshTokens?: boolean;
+  /** CometD endpoint settings (connect hold time, replay retention). */
+  streaming?: CometdOptions;
 }
 
 export interface SalesforceEmulator {
@@ -204,6 +207,8 @@ export interface SalesforceEmulator {
   resetCalls(): void;
   writeLog(): WriteLogEntry[];
   readonly faults: FaultControl;
+  /** The Streaming API (CometD, Change Data Capture on Lead): fault switches and inspection. */
+  readonly streaming: StreamingControl;
   expireSessions(): void;
   setApiUsage(used: number, limit?: number): void;
   setClock(now: () => Date): void;

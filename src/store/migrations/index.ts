@@ -24,6 +24,7 @@ import * as m0011 from './0011_mail_outbox.ts';
 import * as m0020 from './0020_report_indexes.ts';
 import * as m0030 from './0030_job_leases.ts';
 import * as m0031 from './0031_rate_limits.ts';
+import * as m0040 from './0040_webhook_inbox.ts';
 import * as m0050 from './0050_mail_resend.ts';
 import * as m0060 from './0060_mail_attachments.ts';
 import { PostgresSchemaPlugin } from './postgres/schema-plugin.ts';
@@ -38,6 +39,7 @@ export const sqliteMigrations: Readonly<Record<string, Migration>> = {
   '0020_report_indexes': m0020,
   '0030_job_leases': m0030,
   '0031_rate_limits': m0031,
+  '0040_webhook_inbox': m0040,
   '0050_mail_resend': m0050,
   '0060_mail_attachments': m0060,
 };
@@ -52,6 +54,7 @@ export const postgresMigrations: Readonly<Record<string, Migration>> = {
   '0020_report_indexes': m0020,
   '0030_job_leases': m0030,
   '0031_rate_limits': m0031,
+  '0040_webhook_inbox': m0040,
   '0050_mail_resend': m0050,
   '0060_mail_attachments': m0060,
 };

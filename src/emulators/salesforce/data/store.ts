@@ -65,11 +65,23 @@ export function uniqueKey(v: Value | undefined): string | undefined {
 export interface Savepoint {
   readonly undoMark: number;
   readonly logMark: number;
+  readonly changeMark: number;
   readonly outer: boolean;
   done: boolean;
 }
 
+/** One committed row write, as change-event publishers (cometd.ts) see it: the previous and the new version. */
+export interface RowChange {
+  readonly sobject: string;
+  readonly id: string;
+  readonly prev: Row | undefined;
+  readonly row: Row;
+}
+
 export class Store {
+  /** Told about each committed transaction's row writes, in order (rolled-back writes are never reported). */
+  private readonly watchers: Array<(changes: readonly RowChange[]) => void> = [];
+  private pendingChanges: RowChange[] = [];
   private readonly tables = new Map<string, Table>();
   private readonly byPrefix = new Map<string, Table>();
   readonly writeLog: WriteLogEntry[] = [];
@@ -106,7 +118,7 @@ export class Store {
    * commit/rollback, so concurrent HTTP requests never interleave inside one.
    */
   begin(): Savepoint {
-    const sp = { undoMark: this.undo.length, logMark: this.pendingLog.length, outer: this.depth === 0, done: false };
+    const sp = { undoMark: this.undo.length, logMark: this.pendingLog.length, changeMark: this.pendingChanges.length, outer: this.depth === 0, done: false };
     this.depth++;
     return sp;
   }
@@ -119,7 +131,20 @@ export class Store {
       this.writeLog.push(...this.pendingLog);
       this.pendingLog = [];
       this.undo = [];
+      const changes = this.pendingChanges;
+      this.pendingChanges = [];
+      this.emit(changes);
     }
+  }
+
+  /** Subscribe to committed row writes (one call per transaction; a write outside a transaction is its own). */
+  watch(fn: (changes: readonly RowChange[]) => void): void {
+    this.watchers.push(fn);
+  }
+
+  private emit(changes: readonly RowChange[]): void {
+    if (changes.length === 0) return;
+    for (const w of this.watchers) w(changes);
   }
 
   rollback(sp: Savepoint): void {
@@ -129,6 +154,7 @@ export class Store {
     for (let i = this.undo.length - 1; i >= sp.undoMark; i--) this.undo[i]?.();
     this.undo.length = sp.undoMark;
     this.pendingLog.length = sp.logMark;
+    this.pendingChanges.length = sp.changeMark;
   }
 
   log(entry: WriteLogEntry): void {
@@ -142,6 +168,9 @@ export class Store {
     if (prev) table.index(id, prev, false);
     table.rows.set(id, row);
     table.index(id, row, true);
+    const change: RowChange = { sobject: table.schema.name, id, prev, row };
+    if (this.depth > 0) this.pendingChanges.push(change);
+    else this.emit([change]);
     if (this.depth > 0) {
       this.undo.push(() => {
         table.index(id, row, false);

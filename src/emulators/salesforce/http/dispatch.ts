@@ -3,6 +3,7 @@
 // REQUEST_LIMIT_EXCEEDED when spent), the handler, and afterApply faults that lose a response after the write.
 // https://developer.salesforce.com/docs/atlas.en-us.api_rest.meta/api_rest/headers_api_usage.htm
 import type { Services } from '../api/context.ts';
+import type { Cometd } from '../cometd.ts';
 import type { OAuth } from '../api/oauth.ts';
 import { routeRest, versions } from '../api/rest.ts';
 import type { Session, Sessions } from '../api/sessions.ts';
@@ -25,6 +26,7 @@ export interface DispatchDeps extends Services {
   oauth: OAuth;
   stats: Stats;
   startedAt: number;
+  cometd: Cometd;
 }
 
 function faultRes(r: FaultStatusResponse): Res {
@@ -70,6 +72,8 @@ export class Dispatcher {
     if (fault && !isAfterApply(fault.rule) && ('status' in fault.rule || 'reset' in fault.rule)) {
       return this.injectAtDoor(fault, kind);
     }
+    // The Streaming API is not counted against the REST API allocation (it has its own event-delivery allocation).
+    if (req.path.startsWith('/cometd/')) return this.d.cometd.handle(req);
     const res = this.route(req, kind);
     if (fault && isAfterApply(fault.rule)) {
       const after = fault.rule.afterApply;

@@ -130,8 +130,8 @@ describe('two daemons on one store', () => {
     const cleanActed = await actAsPartners(clean);
     await syncUntilQuiet(clean);
 
-    const loc: TestStoreLocation = testStoreUrl('daemons');
-    cleanup.push(async () => loc.cleanup());
+    const loc: TestStoreLocation = await testStoreUrl('daemons');
+    cleanup.push(() => loc.cleanup());
     const smtp = await startSmtpSink();
     cleanup.push(() => smtp.close());
     const h = await startHarness(options({ storeUrl: loc.url, logLevel: 'debug', extraConfig: daemonConfig(smtp.port) }));
@@ -199,7 +199,7 @@ describe('two daemons on one store', () => {
 
     // Converged like the clean run; nothing sent twice; no duplicate offers (crmState throws on two Opportunities).
     expect(acted).toBe(cleanActed);
-    expect(crmState(h)).toEqual(crmState(clean));
+    expect(pathIndependent(crmState(h))).toEqual(pathIndependent(crmState(clean)));
     expect(repeatedWrites(clean)).toBe(0);
     expect(repeatedWrites(h)).toBe(0);
     const leads = await store.leads.list({ limit: 100_000 });
@@ -237,3 +237,20 @@ describe('two daemons on one store', () => {
     await Promise.all([survivor.stop(), c.stop()]);
   }, 600_000);
 });
+
+/**
+ * The CRM state minus the one field whose final value depends on *when* flushes happened, not on what happened:
+ * `won` is not in the Lead Status value map of mappings/salesforce/lead.yaml ("statuses not listed leave Lead
+ * Status alone"), so a won Lead keeps whichever mapped Status was flushed last before the win: "Sales Accepted"
+ * when a daemon's flush fell between the reservation and the win, the MQL status when both landed in one flush
+ * (the clean run acts between two syncs). Every other field, and Status of every Lead not won, is compared as is.
+ */
+function pathIndependent(state: Record<string, unknown>): Record<string, unknown> {
+  const leads = (state as { leads: Record<string, Record<string, unknown>> }).leads;
+  const out: Record<string, unknown> = {};
+  for (const [id, l] of Object.entries(leads)) {
+    const before = l['Status'];
+    out[id] = l['LeadRelay_Partner_Status__c'] === 'Won' && (before === 'Sales Accepted' || before === 'Marketing Qualified') ? { ...l, Status: 'Sales Accepted or Marketing Qualified' } : l;
+  }
+  return { ...state, leads: out };
+}

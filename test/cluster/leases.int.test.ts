@@ -17,14 +17,14 @@ describe('job leases on one database, two connections', () => {
   let a: Store;
   let b: Store;
   beforeAll(async () => {
-    loc = testStoreUrl('leases');
+    loc = await testStoreUrl('leases');
     a = await openStore({ url: loc.url });
     b = await openStore({ url: loc.url });
   });
   afterAll(async () => {
     await a.close();
     await b.close();
-    loc.cleanup();
+    await loc.cleanup();
   });
 
   it('one holder at a time; the other gets null until the lease expires, then takes it with a larger token', async () => {
@@ -84,14 +84,14 @@ describe('rate-limit counters on one database, two connections', () => {
   let a: Store;
   let b: Store;
   beforeAll(async () => {
-    loc = testStoreUrl('ratelimits');
+    loc = await testStoreUrl('ratelimits');
     a = await openStore({ url: loc.url });
     b = await openStore({ url: loc.url });
   });
   afterAll(async () => {
     await a.close();
     await b.close();
-    loc.cleanup();
+    await loc.cleanup();
   });
 
   it('hits through either connection count into one window; the next window starts again at 1', async () => {

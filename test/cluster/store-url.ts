@@ -6,19 +6,28 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freshPgSchema, testStoreKind } from '../support/stores.ts';
 
 export interface TestStoreLocation {
-  /** A store URL every process of the test opens (an absolute sqlite: path, or the override). */
+  /** A store URL every process of the test opens (an absolute sqlite: path, a fresh PostgreSQL schema, or the override). */
   readonly url: string;
   /** True when the URL came from LEADRELAY_TEST_STORE_URL. */
   readonly shared: boolean;
-  /** Remove the temp folder (nothing to do for an override). */
-  cleanup(): void;
+  /** Remove the temp folder or drop the fresh schema (nothing to do for an override). */
+  cleanup(): Promise<void>;
 }
 
-export function testStoreUrl(name = 'cluster'): TestStoreLocation {
+/**
+ * LEADRELAY_TEST_STORE_URL wins; else LEADRELAY_TEST_STORE=postgres gives a fresh PostgreSQL schema (dropped by
+ * cleanup), as the other harnesses do (`npm run test:pg`); else a temp SQLite file.
+ */
+export async function testStoreUrl(name = 'cluster'): Promise<TestStoreLocation> {
   const override = process.env['LEADRELAY_TEST_STORE_URL'];
-  if (override !== undefined && override !== '') return { url: override, shared: true, cleanup: () => {} };
+  if (override !== undefined && override !== '') return { url: override, shared: true, cleanup: async () => {} };
+  if (testStoreKind() === 'postgres') {
+    const schema = await freshPgSchema(`lr_${name}`);
+    return { url: schema.url, shared: false, cleanup: () => schema.drop() };
+  }
   const dir = mkdtempSync(join(tmpdir(), `leadrelay-${name}-`));
-  return { url: `sqlite:${join(dir, `${name}.db`)}`, shared: false, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+  return { url: `sqlite:${join(dir, `${name}.db`)}`, shared: false, cleanup: async () => { rmSync(dir, { recursive: true, force: true }); } };
 }

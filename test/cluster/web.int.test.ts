@@ -45,7 +45,7 @@ describe('two web servers on one store', () => {
   let partners: Partner[];
 
   beforeAll(async () => {
-    loc = testStoreUrl('web');
+    loc = await testStoreUrl('web');
     dir = mkdtempSync(join(tmpdir(), 'leadrelay-cluster-web-'));
     store = await openStore({ url: loc.url });
     partners = await seedPartners(store, 50, new Date(), `W${randomUUID().slice(0, 6)}-`);
@@ -62,7 +62,7 @@ describe('two web servers on one store', () => {
     await Promise.all([a?.stop(), b?.stop()]);
     await store?.close();
     rmSync(dir, { recursive: true, force: true });
-    loc?.cleanup();
+    await loc?.cleanup();
   });
 
   it('200 concurrent reservations over both servers → one 2xx winner, 199 OFFER.ALREADY_TAKEN, one reservation stored', async () => {

@@ -3,7 +3,7 @@
 // recipient could see by signing in: partner managers their organisation, distributor managers theirs with the
 // resellers, channel managers their portfolio, admins the whole channel.
 //
-// Mails go through the mail outbox (at-most-once sender) with the dedupe key `report:<user>:<period>`: a re-run,
+// Mails go through the mail outbox (no mail lost, one Message-ID per mail) with the dedupe key `report:<user>:<period>`: a re-run,
 // a second daemon or a crash half-way through queues nothing twice, and recipients queued before the crash are
 // not recomputed into a second mail.
 import type { MailAttachment, OutgoingMail } from '../domain/mail.ts';

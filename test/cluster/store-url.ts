@@ -1,12 +1,12 @@
 // Where the cluster tests keep their data: a fresh SQLite file by default, or the database named by
-// LEADRELAY_TEST_STORE_URL (e.g. postgres://… once the PostgreSQL engine is merged), so the same tests prove the
+// LEADRELAY_TEST_STORE_URL (any database the tests may use), so the same tests prove the
 // same guarantees on both engines. The lease, rate-limit and web tests use unique job names, buckets, partners
 // and leads, so they can share one database; the daemon test runs a whole CRM lifecycle (cursors, leads) and
 // needs an empty one (it checks and says so). The database must be one the tests may write to and migrate.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { freshPgSchema, testStoreKind } from '../support/stores.ts';
+import { testStoreUrl as engineStoreUrl } from '../support/stores.ts';
 
 export interface TestStoreLocation {
   /** A store URL every process of the test opens (an absolute sqlite: path, a fresh PostgreSQL schema, or the override). */
@@ -24,10 +24,11 @@ export interface TestStoreLocation {
 export async function testStoreUrl(name = 'cluster'): Promise<TestStoreLocation> {
   const override = process.env['LEADRELAY_TEST_STORE_URL'];
   if (override !== undefined && override !== '') return { url: override, shared: true, cleanup: async () => {} };
-  if (testStoreKind() === 'postgres') {
-    const schema = await freshPgSchema(`lr_${name}`);
-    return { url: schema.url, shared: false, cleanup: () => schema.drop() };
-  }
+  // The engine choice (LEADRELAY_TEST_STORE) is the shared harnesses' one: a temp SQLite file or a fresh schema.
   const dir = mkdtempSync(join(tmpdir(), `leadrelay-${name}-`));
-  return { url: `sqlite:${join(dir, `${name}.db`)}`, shared: false, cleanup: async () => { rmSync(dir, { recursive: true, force: true }); } };
+  const where = await engineStoreUrl(`sqlite:${join(dir, `${name}.db`)}`);
+  return {
+    url: where.url, shared: false,
+    cleanup: async () => { await where.drop(); rmSync(dir, { recursive: true, force: true }); },
+  };
 }
